@@ -1,0 +1,108 @@
+/**
+ * The verdict is data: opening a message returns one of these, the CLI prints it (`--json` prints it
+ * as is), the read frames render it and tests assert on it. It says exactly what was and was not
+ * encrypted or signed. Binary fields are DER/bytes in memory; `verdictToJSON` makes it printable.
+ */
+import type { ErrorCode } from '../errors';
+
+export type HashName = 'SHA-1' | 'SHA-256' | 'SHA-384' | 'SHA-512' | 'MD5' | string;
+
+export interface VerdictIssue {
+  code: ErrorCode;
+  message: string;
+}
+
+export interface EncryptionLayer {
+  kind: 'encrypted';
+  /** 'EnvelopedData' (CBC: confidentiality only) or 'AuthEnvelopedData' (GCM: integrity protected). */
+  structure: 'EnvelopedData' | 'AuthEnvelopedData';
+  /** e.g. 'aes-256-cbc', 'aes-128-gcm', 'des-ede3-cbc', 'rc2-cbc'. */
+  contentCipher: string;
+  /** e.g. 'rsaes-pkcs1-v1_5', 'rsaes-oaep-sha256', 'ecdh-ss-sha256-aes256-wrap'. */
+  keyManagement: string;
+  /** False for CBC without a signature inside: the ciphertext could have been modified (EFAIL). */
+  integrityProtected: boolean;
+  /** Legacy cipher (3DES, RC2, DES): readable, flagged, never written by Sello. */
+  weak: boolean;
+  recipientCount: number;
+}
+
+export interface SignerInfoResult {
+  /** Signer certificate, DER, when it was found in the message or supplied. */
+  certificate: Uint8Array | null;
+  subject: string | null;
+  issuer: string | null;
+  serialNumber: string | null;
+  /** rfc822Name SANs and emailAddress attributes of the certificate, lower-cased. */
+  emails: string[];
+  signingTime: Date | null;
+  digestAlgorithm: HashName;
+  signatureAlgorithm: string;
+  /** The signature verifies over the content and signed attributes (messageDigest matches). */
+  intact: boolean;
+  /** Digest or signature algorithm is MD5/SHA-1: shown as weak, and not counted as valid by default. */
+  weak: boolean;
+  /** Set by the chain validator; null when no validator ran. */
+  trust: TrustResult | null;
+  errors: VerdictIssue[];
+}
+
+export interface SignatureLayer {
+  kind: 'signed';
+  form: 'detached' | 'opaque';
+  /** MIME path of the entity this signature covers inside the opened message ('' is the root). */
+  coveredPath: string;
+  signers: SignerInfoResult[];
+}
+
+export type Layer = EncryptionLayer | SignatureLayer;
+
+export interface TrustResult {
+  trusted: boolean;
+  /** Subjects from the signer to the anchor, when a path was built. */
+  chain: string[];
+  /** Why not, or warnings on the way (e.g. 'path.expired', 'revocation.unreachable'). */
+  issues: VerdictIssue[];
+  revocation: 'good' | 'revoked' | 'unknown' | 'unchecked' | 'unreachable';
+  /** Validity at signing time and now, reported separately. */
+  validAtSigningTime: boolean | null;
+  validNow: boolean;
+}
+
+/** Checks a signer's chain; supplied by shared/pki so that smime stays free of network and trust policy. */
+export type ChainValidator = (input: {
+  certificate: Uint8Array;
+  intermediates: Uint8Array[];
+  signingTime: Date | null;
+  usage: 'sign' | 'encrypt';
+}) => Promise<TrustResult>;
+
+export interface Coverage {
+  /**
+   * 'whole': the signature covers the entire displayed body (top-level headers aside, as in every
+   * S/MIME message); 'partial': only the entity at `signedPaths` is covered, the rest is not;
+   * 'none': no intact signature.
+   */
+  kind: 'whole' | 'partial' | 'none';
+  signedPaths: string[];
+  /** Paths of displayed leaf parts that no intact signature covers. */
+  unsignedPaths: string[];
+}
+
+export interface Verdict {
+  /** Layers from the outside in, as they were opened. */
+  layers: Layer[];
+  /** Exactly one intact, non-weak signerInfo covers the displayed content. */
+  valid: boolean;
+  /** `valid` and that signer's chain reaches a trust anchor (false when no validator ran). */
+  trusted: boolean;
+  /** From: holds exactly one address and it is one of the valid signer's certificate addresses. */
+  fromMatchesSigner: boolean;
+  from: string[];
+  sender: string | null;
+  coverage: Coverage;
+  /** The innermost opened message (headers from the outer message + decrypted/unwrapped body), CRLF. */
+  content: Uint8Array | null;
+  warnings: VerdictIssue[];
+  errors: VerdictIssue[];
+}
