@@ -1,0 +1,31 @@
+/**
+ * Generates the extension's `storage.managed_schema` (Chrome's policy schema: a JSON Schema subset with
+ * type/properties/items/enum/minimum/maximum/pattern). Admin tooling and the build both call this,
+ * so the schema always covers every setting in the definition.
+ */
+import { SETTINGS, SETTING_KEYS, type SettingDef } from './settings-definition';
+
+type JsonSchema = Record<string, unknown>;
+
+function propertyFor(def: SettingDef): JsonSchema {
+  const base = { title: def.description, description: def.description };
+  switch (def.type) {
+    case 'boolean':
+      return { ...base, type: 'boolean' };
+    case 'integer':
+      return { ...base, type: 'integer', minimum: def.minimum, maximum: def.maximum };
+    case 'enum':
+      return { ...base, type: 'string', enum: [...def.values] };
+    case 'string':
+      return { ...base, type: 'string' };
+    case 'string-list':
+      return { ...base, type: 'array', items: { type: 'string' } };
+  }
+}
+
+export function managedSchema(): JsonSchema {
+  return {
+    type: 'object',
+    properties: Object.fromEntries(SETTING_KEYS.map((k) => [k, propertyFor(SETTINGS[k])])),
+  };
+}

@@ -1,0 +1,109 @@
+import { describe, expect, it } from 'vitest';
+import { fromSmimeConfig } from '../../../shared/policy/from-smimeconfig';
+import { checkSettings } from '../../../shared/policy/validate-settings';
+import { isSelloError } from '../../../shared/errors';
+
+// Shaped like `Get-SmimeConfig | ConvertTo-Json` output (property names and types as the cmdlet prints them).
+const smimeConfig = {
+  Identity: 'SMIME Configuration',
+  OWACheckCRLOnSend: true,
+  OWADLExpansionTimeout: 60000,
+  OWAUseSecondaryProxiesWhenFindingCertificates: true,
+  OWACRLConnectionTimeout: 60000,
+  OWACRLRetrievalTimeout: 10000,
+  OWADisableCRLCheck: false,
+  OWAAlwaysSign: true,
+  OWAAlwaysEncrypt: false,
+  OWAClearSign: true,
+  OWAIncludeCertificateChainWithoutRootCertificate: true,
+  OWAIncludeCertificateChainAndRootCertificate: false,
+  OWAEncryptTemporaryBuffers: true,
+  OWASignedEmailCertificateInclusion: true,
+  OWABCCEncryptedEmailForking: 0,
+  OWAIncludeSMIMECapabilitiesInMessage: true,
+  OWACopyRecipientHeaders: false,
+  OWAOnlyUseSmartCard: false,
+  OWATripleWrapSignedEncryptedMail: true,
+  OWAUseKeyIdentifier: false,
+  OWAEncryptionAlgorithms: '6603',
+  OWASigningAlgorithms: '8004',
+  OWAForceSMIMEClientUpgrade: true,
+  OWASenderCertificateAttributesToDisplay: 'email,O',
+  OWAAllowUserChoiceOfSigningCertificate: false,
+  SMIMECertificateIssuingCA: [1, 2, 3],
+  WhenChanged: '2026-01-01T00:00:00',
+  AllowSMIMEEncryptionAlgorithmNegotiation: 'AllowAnyAlgorithmNegotiation',
+  AllowSMIMESoftCerts: true,
+  RequireEncryptedSMIMEMessages: false,
+  RequireSignedSMIMEMessages: false,
+};
+
+const importSst = async (bytes: Uint8Array) => {
+  expect([...bytes]).toEqual([1, 2, 3]);
+  return {
+    pem: ['-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n'],
+    refused: ['CN=Old CA (expired 2020-01-01)'],
+  };
+};
+
+describe('sello deploy from-smimeconfig mapping', () => {
+  it('maps, changes and reports every S/MIME parameter and produces valid settings', async () => {
+    const { settings, report } = await fromSmimeConfig(smimeConfig, { importSst });
+    expect(checkSettings(settings)).toEqual([]);
+    expect(settings).toMatchObject({
+      alwaysSign: true,
+      signingForm: 'detached',
+      certificateInclusion: 'no-root',
+      tripleWrap: true,
+      checkRevocationOnSend: true,
+      revocationMode: 'soft-fail',
+      allowUserChoiceOfSigningCertificate: false,
+      senderCertificateAttributesToDisplay: ['email', 'O'],
+      bccForking: 'per-bcc-recipient',
+    });
+    const by = (p: string) => report.find((l) => l.parameter === p)!;
+    expect(by('OWASigningAlgorithms')).toMatchObject({ outcome: 'changed' });
+    expect(settings.signingHash).toBe('sha256');
+    expect(by('OWAEncryptionAlgorithms').outcome).toBe('changed');
+    expect(settings.encryptionAlgorithm).toBe('aes-256-cbc');
+    expect(by('AllowSMIMEEncryptionAlgorithmNegotiation').outcome).toBe('changed');
+    expect(by('SMIMECertificateIssuingCA')).toMatchObject({ outcome: 'changed' });
+    expect(by('SMIMECertificateIssuingCA').detail).toContain('Old CA');
+    expect(by('OWACopyRecipientHeaders').outcome).toBe('not-mapped');
+    expect(by('OWAEncryptTemporaryBuffers').outcome).toBe('ignored');
+    expect(report.some((l) => l.parameter === 'Identity' || l.parameter === 'WhenChanged')).toBe(false);
+    // Every S/MIME parameter of the input gets exactly one line.
+    const meaningful = Object.keys(smimeConfig).filter((k) => k !== 'Identity' && k !== 'WhenChanged');
+    expect(report.map((l) => l.parameter).sort()).toEqual(meaningful.sort());
+  });
+
+  it('turns smart-card-only into no soft certificates and says what that means', async () => {
+    const { settings, report } = await fromSmimeConfig({ OWAOnlyUseSmartCard: true }, { importSst });
+    expect(settings.allowSoftCertificates).toBe(false);
+    expect(report[0]!.detail).toMatch(/smart-card/);
+  });
+
+  it('keeps strong algorithms as they are', async () => {
+    const { settings, report } = await fromSmimeConfig(
+      { OWAEncryptionAlgorithms: '660E', OWASigningAlgorithms: '800D' },
+      { importSst },
+    );
+    expect(settings).toEqual({ encryptionAlgorithm: 'aes-128-cbc', signingHash: 'sha384' });
+    expect(report.every((l) => l.outcome === 'mapped')).toBe(true);
+  });
+
+  it('reports wrongly typed values as not mapped instead of guessing', async () => {
+    const { settings, report } = await fromSmimeConfig(
+      { OWAAlwaysSign: 'maybe', OWABCCEncryptedEmailForking: 7 },
+      { importSst },
+    );
+    expect(settings).toEqual({});
+    expect(report.map((l) => l.outcome)).toEqual(['not-mapped', 'not-mapped']);
+  });
+
+  it('refuses input that is not a Get-SmimeConfig object with a typed error', async () => {
+    await expect(fromSmimeConfig([1, 2], { importSst })).rejects.toSatisfy((e) =>
+      isSelloError(e, 'policy.invalid'),
+    );
+  });
+});
