@@ -1,0 +1,16 @@
+/**
+ * The fuzz targets, loaded by name. Each module exports `target`; add a line here for a new parser.
+ */
+import type { FuzzTarget } from '../target';
+
+const TARGETS: Record<string, () => Promise<{ target: FuzzTarget }>> = {
+  policy: () => import('./policy'),
+};
+
+export const TARGET_NAMES = Object.keys(TARGETS);
+
+export async function loadTarget(name: string): Promise<FuzzTarget> {
+  const load = TARGETS[name];
+  if (!load) throw new Error(`unknown fuzz target ${name}; known: ${TARGET_NAMES.join(', ')}`);
+  return (await load()).target;
+}
