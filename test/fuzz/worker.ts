@@ -12,11 +12,12 @@ import { isExpectedFailure, type FuzzTarget } from './target';
 import { makeRng, mutate } from './mutate';
 import { loadTarget } from './targets/index';
 
-const [name, secondsArg, seedArg, stateDir] = process.argv.slice(2);
-if (!name || !secondsArg || !seedArg || !stateDir) {
+const [name, secondsArg, seedArg, stateDirArg] = process.argv.slice(2);
+if (!name || !secondsArg || !seedArg || !stateDirArg) {
   console.error('usage: worker TARGET SECONDS SEED STATE_DIR');
   process.exit(2);
 }
+const stateDir: string = stateDirArg;
 const target: FuzzTarget = await loadTarget(name);
 const deadline = Date.now() + Number(secondsArg) * 1000;
 const rng = makeRng(Number(seedArg));
