@@ -1,0 +1,70 @@
+/**
+ * The extension's IndexedDB (via idb). IndexedDB rather than chrome.storage because it stores
+ * CryptoKey objects (the non-extractable wrapping key) and binary without base64.
+ */
+import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
+
+export interface Sealed {
+  iv: Uint8Array;
+  data: Uint8Array;
+}
+
+export interface IdentityRecord {
+  id: string;
+  fingerprint: string;
+  certificate: Uint8Array;
+  chain: Uint8Array[];
+  friendlyName: string | null;
+  addedAt: string;
+  /** 'device': PKCS#8 under the device key; 'passphrase': under the passphrase key, then the device key. */
+  protection: 'device' | 'passphrase';
+  privateKey: Sealed;
+}
+
+export interface CertificateRecord {
+  fingerprint: string;
+  der: Uint8Array;
+  emails: string[];
+  addedAt: string;
+  source: 'imported' | 'harvested';
+}
+
+export interface PassphraseRecord {
+  salt: Uint8Array;
+  iterations: number;
+  /** A known value sealed under the passphrase key: tells a wrong passphrase from a damaged record. */
+  verifier: Sealed;
+}
+
+export interface KeyPreferences {
+  defaultSigning: string | null;
+  /** Own address -> identity id whose certificate others should encrypt to (and we encrypt to self). */
+  encryptionFor: Record<string, string>;
+}
+
+interface SelloDB extends DBSchema {
+  meta: {
+    key: string;
+    value: CryptoKey | PassphraseRecord | KeyPreferences | Record<string, unknown>;
+  };
+  identities: { key: string; value: IdentityRecord };
+  recipients: { key: string; value: CertificateRecord; indexes: { email: string } };
+  trust: { key: string; value: CertificateRecord };
+  drafts: { key: string; value: { id: string; savedAt: string; sealed: Sealed } };
+}
+
+let dbPromise: Promise<IDBPDatabase<SelloDB>> | null = null;
+
+export function database(): Promise<IDBPDatabase<SelloDB>> {
+  dbPromise ??= openDB<SelloDB>('sello', 1, {
+    upgrade(db) {
+      db.createObjectStore('meta');
+      db.createObjectStore('identities', { keyPath: 'id' });
+      const r = db.createObjectStore('recipients', { keyPath: 'fingerprint' });
+      r.createIndex('email', 'emails', { multiEntry: true });
+      db.createObjectStore('trust', { keyPath: 'fingerprint' });
+      db.createObjectStore('drafts', { keyPath: 'id' });
+    },
+  });
+  return dbPromise;
+}

@@ -1,0 +1,101 @@
+/** The handler for every request type; the router has already checked the sender and the schema. */
+import { fromBase64 } from '../../shared/bytes';
+import { SelloError } from '../../shared/errors';
+import { addCertificates, listCertificates, listTrustAnchors, removeCertificate } from './certificate-store';
+import { readCertificateFile } from './certificate-file';
+import { deleteDraft, loadDraft, saveDraft } from './drafts';
+import { recipientStatus, sendDraft } from './jobs/compose-jobs';
+import {
+  exportIdentity,
+  importIdentityFile,
+  listIdentities,
+  setDefaultSigning,
+  setEncryptionFor,
+} from './jobs/identity-jobs';
+import { openForReading, stageMessage } from './jobs/read-jobs';
+import { keystoreStatus, lock, removeIdentity, setPassphrase, unlock } from './keystore';
+import type { Handlers } from './message-router';
+import type { SettingsView } from './replies';
+import { currentSettings, effectiveSettings, setUserSetting } from './settings';
+import { setTransportUrl, transportUrl } from './transport';
+
+async function settingsView(): Promise<SettingsView> {
+  const e = await effectiveSettings();
+  return { values: { ...e.values }, locked: [...e.locked], managedIssues: e.managedIssues };
+}
+
+async function statusWithPolicy() {
+  return { ...(await keystoreStatus()), requirePassphrase: (await currentSettings()).requirePassphrase };
+}
+
+export const handlers: Handlers = {
+  'keystore.status': statusWithPolicy,
+  'keystore.unlock': async (r) => {
+    await unlock(r.passphrase);
+    return keystoreStatus();
+  },
+  'keystore.lock': async () => {
+    lock();
+    return keystoreStatus();
+  },
+  'keystore.set-passphrase': async (r) => {
+    if (r.next === null && (await currentSettings()).requirePassphrase) {
+      throw new SelloError('keystore.passphrase-required', 'Your organisation requires a passphrase.');
+    }
+    await setPassphrase(r.current, r.next);
+    return keystoreStatus();
+  },
+  'identities.list': listIdentities,
+  'identities.import-pkcs12': (r) => importIdentityFile(r.file, r.password),
+  'identities.export-pkcs12': (r) => exportIdentity(r.id, r.password),
+  'identities.remove': async (r) => {
+    await removeIdentity(r.id);
+    return listIdentities();
+  },
+  'identities.set-default-signing': (r) => setDefaultSigning(r.id),
+  'identities.set-encryption-for': (r) => setEncryptionFor(r.address, r.id),
+  'recipients.list': () => listCertificates('recipients'),
+  'recipients.import': async (r) => ({
+    imported: await addCertificates('recipients', readCertificateFile(fromBase64(r.file)), 'imported'),
+  }),
+  'recipients.remove': async (r) => {
+    await removeCertificate('recipients', r.fingerprint);
+    return listCertificates('recipients');
+  },
+  'trust.list': async () => listTrustAnchors((await currentSettings()).trustAnchors),
+  'trust.import': async (r) => {
+    const certs = readCertificateFile(fromBase64(r.file));
+    const imported = [];
+    const refused = [];
+    for (const der of certs) {
+      try {
+        imported.push(...(await addCertificates('trust', [der], 'imported')));
+      } catch (e) {
+        if (!(e instanceof SelloError) || e.code !== 'trust.not-ca') throw e;
+        refused.push({ subject: e.message, reason: 'not-ca' });
+      }
+    }
+    return { imported, refused };
+  },
+  'trust.remove': async (r) => {
+    await removeCertificate('trust', r.fingerprint);
+    return listTrustAnchors((await currentSettings()).trustAnchors);
+  },
+  'settings.get': settingsView,
+  'settings.set': async (r) => {
+    await setUserSetting(r.key, r.value);
+    return settingsView();
+  },
+  'transport.get': async () => ({ url: await transportUrl() }),
+  'transport.set': async (r) => ({ url: await setTransportUrl(r.url) }),
+  'compose.recipient-status': (r) => recipientStatus(r.addresses),
+  'compose.send': (r) => sendDraft(r.draftId, r.draft),
+  'drafts.save': async (r) => ({ savedAt: await saveDraft(r.draftId, r.draft) }),
+  'drafts.load': (r) => loadDraft(r.draftId),
+  'drafts.delete': async (r) => {
+    await deleteDraft(r.draftId);
+    return null;
+  },
+  'read.stage': async (r) => ({ token: stageMessage(r.message) }),
+  'read.open': (r) => openForReading(r.source),
+};

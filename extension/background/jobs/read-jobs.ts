@@ -1,0 +1,202 @@
+/**
+ * Opening a message for the secure read frame: decrypt and verify in the core, then turn the verdict
+ * and the innermost content into display data. Sanitising happens in the frame (DOMPurify needs a DOM);
+ * the frame also draws the status bar from the verdict, never from message content.
+ */
+import { fromBase64, fromUtf8, toBase64 } from '../../../shared/bytes';
+import { defaultEnv } from '../../../shared/env';
+import { SelloError } from '../../../shared/errors';
+import type { Verdict } from '../../../shared/smime/verdict';
+import { summarizeCertificate } from '../certificate-summary';
+import { addCertificates, trustAnchors } from '../certificate-store';
+import {
+  chainValidator,
+  decodeEntityBody,
+  decodeEntityText,
+  headerText,
+  openMail,
+  parseMail,
+  type MimeEntity,
+} from '../core';
+import { availableIdentities, keystoreStatus } from '../keystore';
+import type { DisplayMessage, DisplaySection, OpenResult, VerdictView } from '../replies';
+import { currentSettings } from '../settings';
+
+const staged = new Map<string, Uint8Array>();
+
+/** Holds a raw message for a read frame that will ask for it by token (OWA content script, next issue). */
+export function stageMessage(b64: string): string {
+  const token = Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) =>
+    b.toString(16).padStart(2, '0'),
+  ).join('');
+  staged.set(token, fromBase64(b64));
+  // Staged messages are not kept around: the frame asks within seconds or not at all.
+  setTimeout(() => staged.delete(token), 5 * 60_000);
+  return token;
+}
+
+function takeStaged(token: string): Uint8Array {
+  const m = staged.get(token);
+  if (!m) throw new SelloError('message.not-found', 'This message is no longer available. Open it again.');
+  staged.delete(token);
+  return m;
+}
+
+function looksEncrypted(raw: Uint8Array): boolean {
+  const head = fromUtf8(raw.slice(0, Math.min(raw.length, 16384))).toLowerCase();
+  const headers = head.split(/\r?\n\r?\n/)[0] ?? '';
+  return /content-type:\s*application\/(x-)?pkcs7-mime[^]*smime-type\s*=\s*"?(enveloped-data|authenveloped-data)/.test(
+    headers,
+  );
+}
+
+export function toVerdictView(v: Verdict): VerdictView {
+  return {
+    layers: v.layers.map((l) =>
+      l.kind === 'encrypted'
+        ? { ...l }
+        : {
+            kind: 'signed',
+            form: l.form,
+            coveredPath: l.coveredPath,
+            signers: l.signers.map((s) => ({
+              subject: s.subject,
+              commonName: /CN=([^,]+)/.exec(s.subject ?? '')?.[1] ?? null,
+              emails: s.emails,
+              issuer: s.issuer,
+              signingTime: s.signingTime ? s.signingTime.toISOString() : null,
+              digestAlgorithm: s.digestAlgorithm,
+              signatureAlgorithm: s.signatureAlgorithm,
+              intact: s.intact,
+              weak: s.weak,
+              trust: s.trust
+                ? {
+                    trusted: s.trust.trusted,
+                    chain: s.trust.chain,
+                    issues: s.trust.issues.map((i) => ({ code: i.code, message: i.message })),
+                    revocation: s.trust.revocation,
+                    validNow: s.trust.validNow,
+                  }
+                : null,
+              errors: s.errors.map((i) => ({ code: i.code, message: i.message })),
+            })),
+          },
+    ),
+    valid: v.valid,
+    trusted: v.trusted,
+    fromMatchesSigner: v.fromMatchesSigner,
+    from: v.from,
+    coverage: { ...v.coverage },
+    warnings: v.warnings.map((i) => ({ code: i.code, message: i.message })),
+    errors: v.errors.map((i) => ({ code: i.code, message: i.message })),
+  };
+}
+
+function isUnder(path: string, roots: string[]): boolean {
+  return roots.some((r) => r === '' || path === r || path.startsWith(`${r}.`));
+}
+
+function dispositionOf(e: MimeEntity): { attachment: boolean; filename: string | null; cid: string | null } {
+  const disp = headerText(e, 'content-disposition') ?? '';
+  const filename = /filename\*?=\s*"?([^";]+)"?/i.exec(disp)?.[1] ?? e.contentType.params.name ?? null;
+  const cid = (headerText(e, 'content-id') ?? '').replace(/[<>\s]/g, '') || null;
+  return { attachment: /^\s*attachment/i.test(disp), filename, cid };
+}
+
+export function displayFor(content: Uint8Array, verdict: Verdict): DisplayMessage {
+  const root = parseMail(content);
+  const signedPaths = verdict.coverage.kind === 'none' ? [] : verdict.coverage.signedPaths;
+  const signed = (p: string) => isUnder(p, signedPaths);
+  const sections: DisplaySection[] = [];
+  const display: DisplayMessage = {
+    subject: headerText(root, 'subject') ?? '',
+    from: headerText(root, 'from') ?? '',
+    to: headerText(root, 'to') ?? '',
+    cc: headerText(root, 'cc') ?? '',
+    date: headerText(root, 'date') ?? '',
+    sections,
+    attachments: [],
+    inline: {},
+  };
+  const walk = (e: MimeEntity): void => {
+    const type = `${e.contentType.type}/${e.contentType.subtype}`.toLowerCase();
+    const d = dispositionOf(e);
+    if (type === 'multipart/signed') {
+      if (e.children[0]) walk(e.children[0]);
+      return;
+    }
+    if (type === 'multipart/alternative') {
+      const html = e.children.find(
+        (c) => `${c.contentType.type}/${c.contentType.subtype}`.toLowerCase() === 'text/html',
+      );
+      const pickChild =
+        html ?? e.children.find((c) => c.contentType.type.toLowerCase() === 'text') ?? e.children[0];
+      if (pickChild) walk(pickChild);
+      return;
+    }
+    if (e.contentType.type.toLowerCase() === 'multipart') {
+      e.children.forEach(walk);
+      return;
+    }
+    if (/^application\/(x-)?pkcs7-signature$/.test(type)) return;
+    if (!d.attachment && (type === 'text/html' || type === 'text/plain')) {
+      sections.push({
+        path: e.path,
+        kind: type === 'text/html' ? 'html' : 'text',
+        content: decodeEntityText(e),
+        signed: signed(e.path),
+      });
+      return;
+    }
+    const data = decodeEntityBody(e);
+    if (d.cid && e.contentType.type.toLowerCase() === 'image' && !d.attachment) {
+      display.inline[d.cid] = `data:${type};base64,${toBase64(data)}`;
+    }
+    display.attachments.push({
+      name: d.filename ?? `part-${e.path || '1'}`,
+      type,
+      size: data.length,
+      data: toBase64(data),
+      signed: signed(e.path),
+    });
+  };
+  walk(root);
+  return display;
+}
+
+export async function openForReading(
+  source: { kind: 'bytes'; message: string } | { kind: 'token'; token: string },
+): Promise<OpenResult> {
+  const raw = source.kind === 'bytes' ? fromBase64(source.message) : takeStaged(source.token);
+  const settings = await currentSettings();
+  if (looksEncrypted(raw) && (await keystoreStatus()).locked) {
+    throw new SelloError('keystore.locked', 'Your keys are locked. Unlock them with your passphrase.');
+  }
+  const anchors = (await trustAnchors(settings.trustAnchors)).map((a) => a.der);
+  const env = defaultEnv();
+  const verdict = await openMail(
+    raw,
+    {
+      keys: await availableIdentities(),
+      validateChain: chainValidator(anchors, settings, env),
+      allowWeak: settings.allowLegacyAlgorithms,
+    },
+    env,
+  );
+  if (settings.harvestCertificates && verdict.valid) {
+    // Only the certificate of a signature that verified: an unverified one could be anybody's.
+    const certs = verdict.layers.flatMap((l) =>
+      l.kind === 'signed'
+        ? l.signers.filter((s) => s.intact && !s.weak && s.certificate).map((s) => s.certificate!)
+        : [],
+    );
+    for (const der of certs) {
+      const s = await summarizeCertificate(der, new Date());
+      if (s.canEncrypt && s.emails.length > 0) await addCertificates('recipients', [der], 'harvested');
+    }
+  }
+  return {
+    verdict: toVerdictView(verdict),
+    display: verdict.content ? displayFor(verdict.content, verdict) : null,
+  };
+}

@@ -1,0 +1,146 @@
+/**
+ * What each request answers: JSON-only views (no key material, dates as ISO strings). Frames import
+ * these types; the router's handler table is typed against them.
+ */
+import type { CertificateSummary } from './certificate-summary';
+import type { Draft, RequestType } from './messages';
+import type { KeystoreStatus } from './keystore';
+
+export interface IdentityView extends CertificateSummary {
+  id: string;
+  friendlyName: string | null;
+  chainLength: number;
+  protection: 'device' | 'passphrase';
+  isDefaultSigning: boolean;
+  /** Own addresses for which this certificate is the chosen encryption certificate. */
+  encryptionFor: string[];
+}
+
+export interface CertificateView extends CertificateSummary {
+  source: 'imported' | 'harvested' | 'organisation';
+}
+
+export interface SettingsView {
+  values: Record<string, unknown>;
+  locked: string[];
+  managedIssues: { field: string; reason: string }[];
+}
+
+export type RecipientState = 'found' | 'missing' | 'expired' | 'not-for-encryption';
+export interface RecipientStatusView {
+  address: string;
+  state: RecipientState;
+  certificate: CertificateSummary | null;
+}
+
+export interface SignerView {
+  subject: string | null;
+  commonName: string | null;
+  emails: string[];
+  issuer: string | null;
+  signingTime: string | null;
+  digestAlgorithm: string;
+  signatureAlgorithm: string;
+  intact: boolean;
+  weak: boolean;
+  trust: {
+    trusted: boolean;
+    chain: string[];
+    issues: { code: string; message: string }[];
+    revocation: string;
+    validNow: boolean;
+  } | null;
+  errors: { code: string; message: string }[];
+}
+
+export type LayerView =
+  | {
+      kind: 'encrypted';
+      structure: string;
+      contentCipher: string;
+      keyManagement: string;
+      integrityProtected: boolean;
+      weak: boolean;
+      recipientCount: number;
+    }
+  | { kind: 'signed'; form: string; coveredPath: string; signers: SignerView[] };
+
+export interface VerdictView {
+  layers: LayerView[];
+  valid: boolean;
+  trusted: boolean;
+  fromMatchesSigner: boolean;
+  from: string[];
+  coverage: { kind: 'whole' | 'partial' | 'none'; signedPaths: string[]; unsignedPaths: string[] };
+  warnings: { code: string; message: string }[];
+  errors: { code: string; message: string }[];
+}
+
+export interface DisplaySection {
+  path: string;
+  kind: 'html' | 'text';
+  content: string;
+  /** Covered by an intact signature (the read frame labels the others itself). */
+  signed: boolean;
+}
+
+export interface DisplayAttachment {
+  name: string;
+  type: string;
+  size: number;
+  data: string;
+  signed: boolean;
+}
+
+export interface DisplayMessage {
+  subject: string;
+  from: string;
+  to: string;
+  cc: string;
+  date: string;
+  sections: DisplaySection[];
+  attachments: DisplayAttachment[];
+  /** Content-ID (without <>) -> data: URL for inline images. */
+  inline: Record<string, string>;
+}
+
+export interface OpenResult {
+  verdict: VerdictView;
+  display: DisplayMessage | null;
+}
+
+export interface ReplyMap {
+  'keystore.status': KeystoreStatus & { requirePassphrase: boolean };
+  'keystore.unlock': KeystoreStatus;
+  'keystore.lock': KeystoreStatus;
+  'keystore.set-passphrase': KeystoreStatus;
+  'identities.list': IdentityView[];
+  'identities.import-pkcs12': {
+    imported: IdentityView[];
+    legacyProtection: boolean;
+    extraCertificates: number;
+  };
+  'identities.export-pkcs12': { file: string; fileName: string };
+  'identities.remove': IdentityView[];
+  'identities.set-default-signing': IdentityView[];
+  'identities.set-encryption-for': IdentityView[];
+  'recipients.list': CertificateView[];
+  'recipients.import': { imported: CertificateView[] };
+  'recipients.remove': CertificateView[];
+  'trust.list': CertificateView[];
+  'trust.import': { imported: CertificateView[]; refused: { subject: string; reason: string }[] };
+  'trust.remove': CertificateView[];
+  'settings.get': SettingsView;
+  'settings.set': SettingsView;
+  'transport.get': { url: string };
+  'transport.set': { url: string };
+  'compose.recipient-status': RecipientStatusView[];
+  'compose.send': { bytes: number; signed: boolean; encrypted: boolean };
+  'drafts.save': { savedAt: string };
+  'drafts.load': { draft: Draft; savedAt: string } | null;
+  'drafts.delete': null;
+  'read.stage': { token: string };
+  'read.open': OpenResult;
+}
+
+export type ReplyOf<T extends RequestType> = ReplyMap[T];

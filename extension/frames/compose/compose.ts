@@ -1,0 +1,345 @@
+/**
+ * The secure compose frame. Everything the user writes stays in this extension-origin frame and the
+ * service worker; the webmail page around it (next issue) never sees it. A draft is saved (sealed at
+ * rest by the worker) as the user types, so a failed send or a closed tab loses nothing.
+ */
+import DOMPurify from 'dompurify';
+import { toBase64 } from '../../../shared/bytes';
+import type { Draft } from '../../background/messages';
+import type { RecipientStatusView } from '../../background/replies';
+import { FrameError, call, readFile } from '../common/client';
+import { byId, h } from '../common/dom';
+import { errorText, localize, t } from '../common/i18n';
+
+type Kind = 'to' | 'cc' | 'bcc';
+const KINDS: Kind[] = ['to', 'cc', 'bcc'];
+
+interface PendingAttachment {
+  id: number;
+  name: string;
+  type: string;
+  size: number;
+  data: string | null;
+}
+
+const editor = byId('body');
+const notice = byId('notice');
+const signBox = byId<HTMLInputElement>('sign');
+const encryptBox = byId<HTMLInputElement>('encrypt');
+const attachments: PendingAttachment[] = [];
+let nextAttachmentId = 1;
+let statuses: RecipientStatusView[] = [];
+let dirty = false;
+
+const draftId = (() => {
+  const m = /draft=([A-Za-z0-9_-]{1,64})/.exec(location.hash);
+  if (m?.[1]) return m[1];
+  const id = Array.from(crypto.getRandomValues(new Uint8Array(12)), (b) =>
+    b.toString(16).padStart(2, '0'),
+  ).join('');
+  history.replaceState(null, '', `#draft=${id}`);
+  return id;
+})();
+
+function say(text: string, kind: 'ok' | 'bad' | '' = ''): void {
+  notice.className = `notice ${kind}`;
+  notice.setAttribute('role', kind === 'bad' ? 'alert' : 'status');
+  notice.textContent = text;
+}
+
+function describe(e: unknown): string {
+  return e instanceof FrameError ? errorText(e.code, e.message) : t('errorUnexpected');
+}
+
+function addresses(kind: Kind): string[] {
+  return byId<HTMLInputElement>(kind)
+    .value.split(/[\s,;]+/)
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+const VALID = /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+\.[^\s@<>()[\]\\,;:"]+$/;
+
+function sanitized(): string {
+  // Only formatting survives: no scripts, forms, styles sheets or remote images go into the message.
+  return DOMPurify.sanitize(editor.innerHTML, {
+    USE_PROFILES: { html: true },
+    FORBID_TAGS: ['style', 'form', 'input', 'button', 'iframe', 'object', 'embed'],
+    ALLOW_DATA_ATTR: false,
+  });
+}
+
+function collect(): Draft {
+  return {
+    to: addresses('to').filter((a) => VALID.test(a)),
+    cc: addresses('cc').filter((a) => VALID.test(a)),
+    bcc: addresses('bcc').filter((a) => VALID.test(a)),
+    subject: byId<HTMLInputElement>('subject').value,
+    html: sanitized(),
+    text: editor.innerText,
+    sign: signBox.checked,
+    encrypt: encryptBox.checked,
+    attachments: attachments
+      .filter((a) => a.data !== null)
+      .map((a) => ({ name: a.name, type: a.type || 'application/octet-stream', data: a.data! })),
+  };
+}
+
+function stateText(s: RecipientStatusView): string {
+  return t(`recipient_${s.state.replace(/-/g, '_')}`);
+}
+
+function renderRecipients(): void {
+  const byAddress = new Map(statuses.map((s) => [s.address.toLowerCase(), s]));
+  for (const kind of KINDS) {
+    const items = addresses(kind).map((a) => {
+      if (!VALID.test(a)) return h('li', { class: 'bad', text: `${a}: ${t('recipient_invalid')}` });
+      const s = byAddress.get(a.toLowerCase());
+      if (!s) return h('li', { text: a });
+      return h('li', {
+        class: s.state === 'found' ? 'ok' : 'warn',
+        'data-state': s.state,
+        text: `${a}: ${stateText(s)}`,
+      });
+    });
+    byId(`${kind}-status`).replaceChildren(...items);
+  }
+  renderBlockers();
+}
+
+function renderBlockers(): void {
+  const blockers = byId('blockers');
+  const blocked = statuses.filter((s) => s.state !== 'found');
+  blockers.textContent =
+    encryptBox.checked && blocked.length > 0
+      ? t('encryptionBlockedBy', blocked.map((s) => `${s.address} (${stateText(s)})`).join(', '))
+      : '';
+}
+
+let statusTimer: ReturnType<typeof setTimeout> | undefined;
+function refreshStatuses(): void {
+  clearTimeout(statusTimer);
+  statusTimer = setTimeout(async () => {
+    const all = KINDS.flatMap(addresses).filter((a) => VALID.test(a));
+    try {
+      statuses = all.length ? await call({ type: 'compose.recipient-status', addresses: all }) : [];
+    } catch (e) {
+      say(describe(e), 'bad');
+    }
+    renderRecipients();
+  }, 300);
+}
+
+let saveTimer: ReturnType<typeof setTimeout> | undefined;
+function changed(): void {
+  dirty = true;
+  clearTimeout(saveTimer);
+  saveTimer = setTimeout(() => void saveDraft(), 1000);
+}
+
+async function saveDraft(): Promise<void> {
+  if (!dirty) return;
+  try {
+    const r = await call({ type: 'drafts.save', draftId, draft: collect() });
+    dirty = false;
+    byId('draft-state').textContent = t('draftSaved', new Date(r.savedAt).toLocaleTimeString());
+  } catch (e) {
+    byId('draft-state').textContent = describe(e);
+  }
+}
+
+function renderAttachments(): void {
+  byId('attachments').replaceChildren(
+    ...attachments.map((a) =>
+      h(
+        'li',
+        { 'data-name': a.name },
+        h('span', { text: `${a.name} (${Math.ceil(a.size / 1024)} KB)` }),
+        a.data === null
+          ? h('progress', {
+              id: `progress-${a.id}`,
+              max: a.size,
+              value: 0,
+              'aria-label': t('attachmentProgress', a.name),
+            })
+          : h('span', { class: 'ok', text: t('attachmentReady') }),
+        h('button', {
+          type: 'button',
+          text: t('removeButton'),
+          'aria-label': t('removeAttachment', a.name),
+          onclick: () => {
+            attachments.splice(attachments.indexOf(a), 1);
+            renderAttachments();
+            changed();
+          },
+        }),
+      ),
+    ),
+  );
+}
+
+byId<HTMLInputElement>('attach').addEventListener('change', (e) => {
+  const input = e.target as HTMLInputElement;
+  for (const file of Array.from(input.files ?? [])) {
+    const a: PendingAttachment = {
+      id: nextAttachmentId++,
+      name: file.name,
+      type: file.type,
+      size: file.size,
+      data: null,
+    };
+    attachments.push(a);
+    renderAttachments();
+    void readFile(file, (loaded) => {
+      const bar = document.getElementById(`progress-${a.id}`) as HTMLProgressElement | null;
+      if (bar) bar.value = loaded;
+    })
+      .then((bytes) => {
+        a.data = toBase64(bytes);
+        renderAttachments();
+        changed();
+      })
+      .catch((err: unknown) => say(describe(err), 'bad'));
+  }
+  input.value = '';
+});
+
+for (const button of document.querySelectorAll<HTMLButtonElement>('.toolbar button')) {
+  button.addEventListener('click', () => {
+    editor.focus();
+    // execCommand is deprecated but remains the only editing primitive contenteditable offers.
+    document.execCommand(button.dataset.command ?? '');
+    changed();
+  });
+}
+
+for (const kind of KINDS) {
+  byId(kind).addEventListener('input', () => {
+    refreshStatuses();
+    changed();
+  });
+}
+byId('subject').addEventListener('input', changed);
+editor.addEventListener('input', changed);
+signBox.addEventListener('change', changed);
+encryptBox.addEventListener('change', () => {
+  renderBlockers();
+  changed();
+});
+
+byId('compose-form').addEventListener('submit', (e) => {
+  e.preventDefault();
+  void send();
+});
+
+async function send(): Promise<void> {
+  const sendButton = byId<HTMLButtonElement>('send');
+  const invalid = KINDS.flatMap(addresses).filter((a) => !VALID.test(a));
+  if (invalid.length) {
+    say(t('invalidAddresses', invalid.join(', ')), 'bad');
+    return;
+  }
+  if (attachments.some((a) => a.data === null)) {
+    say(t('attachmentsStillLoading'), 'bad');
+    return;
+  }
+  sendButton.disabled = true;
+  say(t('sending'));
+  const draft = collect();
+  try {
+    await call({ type: 'drafts.save', draftId, draft });
+    const r = await call({ type: 'compose.send', draftId, draft });
+    dirty = false;
+    say(
+      t(
+        r.encrypted
+          ? r.signed
+            ? 'sentSignedEncrypted'
+            : 'sentEncrypted'
+          : r.signed
+            ? 'sentSigned'
+            : 'sentPlain',
+      ),
+      'ok',
+    );
+    document.body.dataset.sent = 'true';
+  } catch (err) {
+    // Nothing is cleared: the user's text, recipients and attachments stay as they were.
+    say(t('sendFailed', describe(err)), 'bad');
+  } finally {
+    sendButton.disabled = false;
+  }
+}
+
+async function showLock(): Promise<void> {
+  const s = await call({ type: 'keystore.status' });
+  byId('unlock-form').hidden = !s.locked;
+}
+
+byId('unlock-form').addEventListener('submit', (e) => {
+  e.preventDefault();
+  void (async () => {
+    try {
+      const input = byId<HTMLInputElement>('unlock-passphrase');
+      await call({ type: 'keystore.unlock', passphrase: input.value });
+      input.value = '';
+      await showLock();
+      say(t('unlocked'), 'ok');
+    } catch (err) {
+      say(describe(err), 'bad');
+    }
+  })();
+});
+
+async function init(): Promise<void> {
+  localize();
+  const [settings, identities] = await Promise.all([
+    call({ type: 'settings.get' }),
+    call({ type: 'identities.list' }),
+  ]);
+  await showLock();
+  const signer = identities.find((i) => i.isDefaultSigning) ?? identities.find((i) => i.canSign);
+  byId('from').textContent = signer
+    ? `${signer.commonName} <${signer.emails[0] ?? ''}>`
+    : t('noSigningCertificate');
+  const force = (box: HTMLInputElement, note: string, required: boolean, locked: boolean) => {
+    box.checked = required;
+    if (required && locked) {
+      box.disabled = true;
+      byId(note).textContent = t('requiredByOrganisation');
+    }
+  };
+  force(signBox, 'sign-note', settings.values.alwaysSign === true, settings.locked.includes('alwaysSign'));
+  force(
+    encryptBox,
+    'encrypt-note',
+    settings.values.alwaysEncrypt === true,
+    settings.locked.includes('alwaysEncrypt'),
+  );
+  const saved = await call({ type: 'drafts.load', draftId });
+  if (saved) {
+    const d = saved.draft;
+    byId<HTMLInputElement>('to').value = d.to.join(', ');
+    byId<HTMLInputElement>('cc').value = d.cc.join(', ');
+    byId<HTMLInputElement>('bcc').value = d.bcc.join(', ');
+    byId<HTMLInputElement>('subject').value = d.subject;
+    editor.innerHTML = DOMPurify.sanitize(d.html, { USE_PROFILES: { html: true } });
+    if (!signBox.disabled) signBox.checked = d.sign;
+    if (!encryptBox.disabled) encryptBox.checked = d.encrypt;
+    for (const a of d.attachments) {
+      attachments.push({
+        id: nextAttachmentId++,
+        name: a.name,
+        type: a.type,
+        size: Math.floor((a.data.length * 3) / 4),
+        data: a.data,
+      });
+    }
+    renderAttachments();
+    refreshStatuses();
+    byId('draft-state').textContent = t('draftRestored');
+  }
+  document.body.dataset.ready = 'true';
+}
+
+void init().catch((e: unknown) => say(describe(e), 'bad'));

@@ -1,0 +1,97 @@
+/**
+ * Real Chromium (Debian's /usr/bin/chromium, headless=new) with the built extension (extension/dist)
+ * loaded unpacked. One browser per test file; `restart` keeps the profile to test persistence.
+ */
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { AxePuppeteer } from '@axe-core/puppeteer';
+import puppeteer, { type Browser, type Page, type WebWorker } from 'puppeteer-core';
+
+export const DIST = resolve(__dirname, '../../../extension/dist');
+export const SCREENSHOTS = resolve(__dirname, '../../../docs/screenshots');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+export interface Session {
+  browser: Browser;
+  extensionId: string;
+  origin: string;
+  profile: string;
+  worker: WebWorker;
+}
+
+export async function launch(
+  opts: { profile?: string; extraExtensions?: string[]; lang?: string } = {},
+): Promise<Session> {
+  if (!existsSync(join(DIST, 'manifest.json')))
+    throw new Error('extension/dist is missing: run npm run build');
+  const profile = opts.profile ?? mkdtempSync(join(tmpdir(), 'sello-chromium-'));
+  const extensions = [DIST, ...(opts.extraExtensions ?? [])].join(',');
+  const browser = await puppeteer.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    userDataDir: profile,
+    ignoreDefaultArgs: ['--disable-extensions'],
+    args: [
+      // Tests run as root in CI containers, where Chromium's sandbox cannot start.
+      '--no-sandbox',
+      `--disable-extensions-except=${extensions}`,
+      `--load-extension=${extensions}`,
+      `--lang=${opts.lang ?? 'en-US'}`,
+      '--disable-gpu',
+    ],
+    env: { ...process.env, LANGUAGE: opts.lang ?? 'en' },
+  });
+  const target = await browser.waitForTarget(
+    (t) => t.type() === 'service_worker' && t.url().endsWith('/service-worker-loader.js'),
+    { timeout: 30_000 },
+  );
+  const worker = (await target.worker())!;
+  // The worker target can exist before its module ran: wait for the flag it sets last.
+  for (let i = 0; ; i++) {
+    const ready = await worker
+      .evaluate(() => (globalThis as { __selloReady?: boolean }).__selloReady === true)
+      .catch(() => false);
+    if (ready) break;
+    if (i > 200) throw new Error('the service worker did not start');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  const extensionId = new URL(target.url()).host;
+  return { browser, extensionId, origin: `chrome-extension://${extensionId}`, profile, worker };
+}
+
+export async function close(s: Session | undefined, opts: { keepProfile?: boolean } = {}): Promise<void> {
+  if (!s) return;
+  await s.browser.close();
+  if (!opts.keepProfile) rmSync(s.profile, { recursive: true, force: true });
+}
+
+export async function openPage(s: Session, page: 'options' | 'compose' | 'read', hash = ''): Promise<Page> {
+  const p = await s.browser.newPage();
+  await p.setViewport({ width: 1100, height: 900 });
+  await p.goto(`${s.origin}/frames/${page}/index.html${hash}`);
+  await p.waitForSelector('body[data-ready]', { timeout: 20_000 });
+  return p;
+}
+
+/** Sends a request from inside one of our pages, as the frames do. */
+export async function send<T = unknown>(
+  page: Page,
+  msg: unknown,
+): Promise<{ ok: boolean; value?: T; error?: { code: string; message: string } }> {
+  return page.evaluate((m) => chrome.runtime.sendMessage(m), msg as never) as never;
+}
+
+export async function axeViolations(page: Page): Promise<string[]> {
+  // @axe-core/puppeteer is typed against its own puppeteer; the page is the same CDP page.
+  const r = await new AxePuppeteer(page as never).analyze();
+  return r.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`) as `${string}.png`, fullPage: true });
+}
+
+export async function textOf(page: Page, selector: string): Promise<string> {
+  return page.$eval(selector, (el) => (el as HTMLElement).innerText);
+}
