@@ -1,0 +1,622 @@
+/**
+ * STAND-IN for Microsoft Graph v1.0 (Outlook mail), follows
+ * - https://learn.microsoft.com/graph/outlook-send-mime-message ("Send Outlook messages in MIME format":
+ *   POST /me/sendMail, Content-Type text/plain, base64 MIME body, 202; ErrorMimeContentInvalidBase64String),
+ * - https://learn.microsoft.com/graph/outlook-get-mime-message (GET /me/messages/{id}/$value),
+ * - https://learn.microsoft.com/graph/api/user-post-messages (create a draft, 201, incl.
+ *   singleValueExtendedProperties, https://learn.microsoft.com/graph/api/singlevaluelegacyextendedproperty-post-singlevalueextendedproperties),
+ * - https://learn.microsoft.com/graph/outlook-large-attachments (attachment createUploadSession, PUT chunks
+ *   with Content-Range to the pre-authenticated uploadUrl without Authorization, 200 + nextExpectedRanges,
+ *   201 on the last chunk), https://learn.microsoft.com/graph/api/message-send and message-delete,
+ * - https://learn.microsoft.com/graph/errors (error JSON shape, 401 InvalidAuthenticationToken, 429 +
+ *   Retry-After) and the 4 MB request limit.
+ *
+ * It checks every request (Bearer token through the Entra stand-in, scopes, content type, base64, JSON
+ * shape, ranges) and stores what it accepted for assertions. When a draft of class IPM.Note.SMIME(.*) is
+ * sent it renders the MIME Exchange would emit for it: the draft's headers around the smime.p7m content
+ * (the CMS for IPM.Note.SMIME, the whole multipart/signed entity for .MultipartSigned). That rendering is
+ * this stand-in's model of Exchange, not a captured transcript: the large path is proven here only
+ * against this stand-in.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { TokenCheck } from '../entra/entra-stand-in';
+import { answerPreflight, applyCors, headerValue, readBody, sendEmpty, sendJson } from './http-helpers';
+
+/** Graph refuses request bodies over 4 MB. */
+export const GRAPH_REQUEST_LIMIT = 4 * 1024 * 1024;
+/** Exchange Online's maximum message size, the ceiling of an upload session. */
+export const UPLOAD_SESSION_MAX = 150 * 1024 * 1024;
+
+export interface TokenAuthority {
+  checkAccessToken(token: string): TokenCheck;
+}
+
+export interface ExtendedProperty {
+  id: string;
+  value: string;
+}
+
+export interface StoredMessage {
+  id: string;
+  /** Raw MIME for messages stored or sent as MIME; rendered MIME for a sent S/MIME draft. */
+  mime: Uint8Array | null;
+  isDraft: boolean;
+  subject: string;
+  toRecipients: string[];
+  ccRecipients: string[];
+  bccRecipients: string[];
+  extendedProperties: ExtendedProperty[];
+  attachments: StoredAttachment[];
+}
+
+export interface StoredAttachment {
+  id: string;
+  name: string;
+  contentType: string;
+  size: number;
+  content: Uint8Array;
+}
+
+export interface SentRecord {
+  via: 'sendMail' | 'draft-send';
+  mime: Uint8Array;
+  messageClass: string | null;
+  draft: StoredMessage | null;
+}
+
+export interface Fault {
+  /** Which requests: a method and a path pattern (the path after /v1.0), or any when absent. */
+  method?: string;
+  path?: RegExp;
+  kind: 'server-error' | 'throttle' | 'expired-token';
+  /** Seconds for Retry-After (throttle). */
+  retryAfter?: number;
+  /** How many matching requests fail; then the fault is used up. */
+  times: number;
+}
+
+export interface GraphRequestRecord {
+  method: string;
+  path: string;
+  status: number;
+  errorCode?: string;
+}
+
+interface UploadSession {
+  messageId: string;
+  name: string;
+  contentType: string;
+  size: number;
+  received: Buffer[];
+  next: number;
+  expiresAt: number;
+}
+
+const BASE64_BODY = /^[A-Za-z0-9+/]*={0,2}$/;
+
+export class GraphStandIn {
+  readonly requests: GraphRequestRecord[] = [];
+  readonly sent: SentRecord[] = [];
+  readonly messages = new Map<string, StoredMessage>();
+  readonly faults: Fault[] = [];
+  private readonly sessions = new Map<string, UploadSession>();
+  private server: Server | undefined;
+  port = 0;
+
+  constructor(private readonly tokens: TokenAuthority) {}
+
+  /** The base URL a Graph client is configured with (https://graph.microsoft.com in production). */
+  get baseUrl(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  async start(port = 0): Promise<void> {
+    this.server = createServer((req, res) => {
+      this.handle(req, res).catch((e: unknown) => {
+        graphError(res, 500, 'generalException', `stand-in failure: ${String(e)}`);
+      });
+    });
+    await new Promise<void>((resolve) => this.server!.listen(port, '127.0.0.1', resolve));
+    this.port = (this.server.address() as AddressInfo).port;
+  }
+
+  async stop(): Promise<void> {
+    const s = this.server;
+    if (!s) return;
+    s.closeAllConnections();
+    await new Promise<void>((resolve) => s.close(() => resolve()));
+  }
+
+  /** Puts a received message into the mailbox (as if delivered) and returns its Graph id. */
+  addMessage(mime: Uint8Array, subject = ''): string {
+    const id = graphId();
+    this.messages.set(id, {
+      id,
+      mime,
+      isDraft: false,
+      subject,
+      toRecipients: [],
+      ccRecipients: [],
+      bccRecipients: [],
+      extendedProperties: [],
+      attachments: [],
+    });
+    return id;
+  }
+
+  injectFault(fault: Fault): void {
+    this.faults.push(fault);
+  }
+
+  private takeFault(method: string, path: string): Fault | null {
+    const i = this.faults.findIndex(
+      (f) => f.times > 0 && (!f.method || f.method === method) && (!f.path || f.path.test(path)),
+    );
+    if (i < 0) return null;
+    const f = this.faults[i]!;
+    f.times -= 1;
+    if (f.times === 0) this.faults.splice(i, 1);
+    return f;
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (answerPreflight(req, res)) return;
+    applyCors(req, res);
+    const method = req.method ?? 'GET';
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const record = (status: number, errorCode?: string) =>
+      this.requests.push({ method, path: url.pathname, status, ...(errorCode ? { errorCode } : {}) });
+    const fail = (status: number, code: string, message: string, headers: Record<string, string> = {}) => {
+      record(status, code);
+      graphError(res, status, code, message, headers);
+    };
+
+    const upload = /^\/upload\/([A-Za-z0-9_-]+)$/.exec(url.pathname);
+    if (upload) return this.uploadChunk(req, res, upload[1]!, url, fail, record);
+
+    if (!url.pathname.startsWith('/v1.0/')) return fail(404, 'BadRequest', 'Invalid version.');
+    const path = url.pathname.slice('/v1.0'.length);
+
+    // Authentication comes first, as in Graph: no body is looked at without a valid token.
+    const auth = headerValue(req, 'authorization');
+    const bearer = auth && /^Bearer (\S+)$/.exec(auth);
+    if (!bearer) return fail(401, 'InvalidAuthenticationToken', 'Access token is empty.');
+    const check = this.tokens.checkAccessToken(bearer[1]!);
+    if (!check.ok) {
+      return fail(
+        401,
+        'InvalidAuthenticationToken',
+        check.reason === 'expired'
+          ? 'Lifetime validation failed, the token is expired.'
+          : 'IDX14100: JWT is not well formed.',
+        { 'www-authenticate': 'Bearer realm="", error="invalid_token"' },
+      );
+    }
+
+    const fault = this.takeFault(method, path);
+    if (fault?.kind === 'server-error') {
+      return fail(500, 'generalException', 'An internal server error occurred.');
+    }
+    if (fault?.kind === 'throttle') {
+      return fail(429, 'TooManyRequests', 'Application is over its MailboxConcurrency limit.', {
+        'retry-after': String(fault.retryAfter ?? 1),
+      });
+    }
+    if (fault?.kind === 'expired-token') {
+      return fail(401, 'InvalidAuthenticationToken', 'Lifetime validation failed, the token is expired.');
+    }
+
+    const body = await readBody(req, GRAPH_REQUEST_LIMIT);
+    if (body.overLimit) {
+      return fail(413, 'RequestEntityTooLarge', 'The request body exceeds the maximum of 4 MB.');
+    }
+    // Graph permissions per API page: Mail.Read (or ReadWrite) to read, Mail.Send for sendMail and send,
+    // Mail.ReadWrite to create, attach to and delete drafts (the large-message path needs it).
+    const needs = (scope: string) =>
+      check.scopes.includes(scope) || (scope === 'Mail.Read' && check.scopes.includes('Mail.ReadWrite'));
+    const denied = () => fail(403, 'ErrorAccessDenied', 'Access is denied. Check credentials and try again.');
+
+    let m: RegExpExecArray | null;
+    if (path === '/me/sendMail') {
+      if (method !== 'POST') return fail(405, 'Request_BadRequest', 'Method not allowed.');
+      if (!needs('Mail.Send')) return denied();
+      return this.sendMail(req, res, body.bytes, fail, record);
+    }
+    if (path === '/me/messages') {
+      if (method !== 'POST') return fail(405, 'Request_BadRequest', 'Method not allowed.');
+      if (!needs('Mail.ReadWrite')) return denied();
+      return this.createDraft(req, res, body.bytes, fail, record);
+    }
+    if ((m = /^\/me\/messages\/([^/]+)\/\$value$/.exec(path))) {
+      if (method !== 'GET') return fail(405, 'Request_BadRequest', 'Method not allowed.');
+      if (!needs('Mail.Read')) return denied();
+      const msg = this.messages.get(decodeURIComponent(m[1]!));
+      if (!msg?.mime)
+        return fail(404, 'ErrorItemNotFound', 'The specified object was not found in the store.');
+      record(200);
+      res.writeHead(200, { 'content-type': 'text/plain', 'content-length': String(msg.mime.length) });
+      res.end(Buffer.from(msg.mime));
+      return;
+    }
+    if ((m = /^\/me\/messages\/([^/]+)\/attachments\/createUploadSession$/.exec(path))) {
+      if (method !== 'POST') return fail(405, 'Request_BadRequest', 'Method not allowed.');
+      if (!needs('Mail.ReadWrite')) return denied();
+      return this.createUploadSession(req, res, decodeURIComponent(m[1]!), body.bytes, fail, record);
+    }
+    if ((m = /^\/me\/messages\/([^/]+)\/send$/.exec(path))) {
+      if (method !== 'POST') return fail(405, 'Request_BadRequest', 'Method not allowed.');
+      if (!needs('Mail.Send')) return denied();
+      return this.sendDraft(res, decodeURIComponent(m[1]!), fail, record);
+    }
+    if ((m = /^\/me\/messages\/([^/]+)$/.exec(path))) {
+      if (method !== 'DELETE') return fail(405, 'Request_BadRequest', 'Method not allowed.');
+      if (!needs('Mail.ReadWrite')) return denied();
+      const id = decodeURIComponent(m[1]!);
+      if (!this.messages.delete(id)) {
+        return fail(404, 'ErrorItemNotFound', 'The specified object was not found in the store.');
+      }
+      record(204);
+      return sendEmpty(res, 204);
+    }
+    return fail(400, 'BadRequest', `Resource not found for the segment '${path}'.`);
+  }
+
+  private sendMail(
+    req: IncomingMessage,
+    res: ServerResponse,
+    body: Uint8Array,
+    fail: (status: number, code: string, message: string) => void,
+    record: (status: number) => void,
+  ): void {
+    const type = mediaType(req);
+    if (type !== 'text/plain') {
+      // This stand-in models only the MIME variant of sendMail (the JSON variant is not what Sello sends).
+      return fail(
+        400,
+        'ErrorMimeContentInvalid',
+        `Content-Type '${type}' is not the text/plain base64 MIME this stand-in accepts.`,
+      );
+    }
+    const mime = decodeBase64Strict(body);
+    if (!mime)
+      return fail(400, 'ErrorMimeContentInvalidBase64String', 'Invalid base64 string for MIME content.');
+    const headers = topHeaders(mime);
+    if (!headers) return fail(400, 'ErrorMimeContentInvalid', 'The MIME content is not a valid message.');
+    if (!headers.has('to') && !headers.has('cc') && !headers.has('bcc')) {
+      return fail(400, 'ErrorInvalidRecipients', 'At least one recipient is not valid.');
+    }
+    this.sent.push({ via: 'sendMail', mime, messageClass: null, draft: null });
+    record(202);
+    sendEmpty(res, 202);
+  }
+
+  private createDraft(
+    req: IncomingMessage,
+    res: ServerResponse,
+    body: Uint8Array,
+    fail: (status: number, code: string, message: string) => void,
+    record: (status: number) => void,
+  ): void {
+    if (mediaType(req) !== 'application/json') {
+      return fail(415, 'UnsupportedMediaType', 'Content-Type must be application/json.');
+    }
+    const json = parseJson(body);
+    if (!json || typeof json !== 'object')
+      return fail(400, 'BadRequest', 'Unable to read JSON request payload.');
+    const j = json as Record<string, unknown>;
+    const props = j.singleValueExtendedProperties ?? [];
+    if (
+      !Array.isArray(props) ||
+      !props.every(
+        (p: unknown) =>
+          typeof p === 'object' &&
+          p !== null &&
+          typeof (p as ExtendedProperty).id === 'string' &&
+          typeof (p as ExtendedProperty).value === 'string' &&
+          /^(String|Integer|Boolean|Binary|SystemTime) (0x[0-9A-Fa-f]{4}|\{[0-9a-fA-F-]{36}\} Name \S+)$/.test(
+            (p as ExtendedProperty).id,
+          ),
+      )
+    ) {
+      return fail(400, 'ErrorInvalidExtendedPropertyValue', 'The extended property is not valid.');
+    }
+    const messageClass = (props as ExtendedProperty[]).find((p) => p.id.toLowerCase() === 'string 0x001a');
+    if (messageClass && !/^IPM\.Note(\.[A-Za-z0-9]+)*$/.test(messageClass.value)) {
+      return fail(
+        400,
+        'ErrorInvalidExtendedPropertyValue',
+        'PidTagMessageClass must name an IPM.Note class.',
+      );
+    }
+    const recipients = (v: unknown): string[] | null => {
+      if (v === undefined) return [];
+      if (!Array.isArray(v)) return null;
+      const out: string[] = [];
+      for (const r of v) {
+        const address = (r as { emailAddress?: { address?: unknown } })?.emailAddress?.address;
+        if (typeof address !== 'string' || !/^[^@\s]+@[^@\s]+$/.test(address)) return null;
+        out.push(address);
+      }
+      return out;
+    };
+    const to = recipients(j.toRecipients);
+    const cc = recipients(j.ccRecipients);
+    const bcc = recipients(j.bccRecipients);
+    if (!to || !cc || !bcc)
+      return fail(400, 'ErrorInvalidRecipients', 'At least one recipient is not valid.');
+    const id = graphId();
+    const draft: StoredMessage = {
+      id,
+      mime: null,
+      isDraft: true,
+      subject: typeof j.subject === 'string' ? j.subject : '',
+      toRecipients: to,
+      ccRecipients: cc,
+      bccRecipients: bcc,
+      extendedProperties: props as ExtendedProperty[],
+      attachments: [],
+    };
+    this.messages.set(id, draft);
+    record(201);
+    sendJson(res, 201, {
+      '@odata.context': `${this.baseUrl}/v1.0/$metadata#users('me')/messages/$entity`,
+      id,
+      isDraft: true,
+      subject: draft.subject,
+      toRecipients: to.map((address) => ({ emailAddress: { address } })),
+      ccRecipients: cc.map((address) => ({ emailAddress: { address } })),
+      bccRecipients: bcc.map((address) => ({ emailAddress: { address } })),
+      hasAttachments: false,
+    });
+  }
+
+  private createUploadSession(
+    req: IncomingMessage,
+    res: ServerResponse,
+    messageId: string,
+    body: Uint8Array,
+    fail: (status: number, code: string, message: string) => void,
+    record: (status: number) => void,
+  ): void {
+    const msg = this.messages.get(messageId);
+    if (!msg) return fail(404, 'ErrorItemNotFound', 'The specified object was not found in the store.');
+    if (!msg.isDraft) return fail(400, 'ErrorInvalidOperation', 'Attachments can only be added to drafts.');
+    if (mediaType(req) !== 'application/json') {
+      return fail(415, 'UnsupportedMediaType', 'Content-Type must be application/json.');
+    }
+    const j = parseJson(body) as { AttachmentItem?: Record<string, unknown> } | null;
+    const item = j?.AttachmentItem;
+    if (!item || item.attachmentType !== 'file' || typeof item.name !== 'string' || !item.name) {
+      return fail(
+        400,
+        'ErrorInvalidRequest',
+        "AttachmentItem with attachmentType 'file' and a name is required.",
+      );
+    }
+    if (typeof item.size !== 'number' || !Number.isInteger(item.size) || item.size <= 0) {
+      return fail(400, 'ErrorInvalidRequest', 'AttachmentItem.size must be a positive integer.');
+    }
+    if (item.size > UPLOAD_SESSION_MAX) {
+      return fail(413, 'ErrorAttachmentSizeLimitExceeded', 'The attachment is larger than 150 MB.');
+    }
+    const sessionId = Buffer.from(randomBytes(18)).toString('base64url');
+    const expiresAt = Date.now() + 15 * 60_000;
+    this.sessions.set(sessionId, {
+      messageId,
+      name: item.name,
+      contentType: typeof item.contentType === 'string' ? item.contentType : 'application/octet-stream',
+      size: item.size,
+      received: [],
+      next: 0,
+      expiresAt,
+    });
+    record(201);
+    sendJson(res, 201, {
+      '@odata.context': `${this.baseUrl}/v1.0/$metadata#microsoft.graph.uploadSession`,
+      uploadUrl: `${this.baseUrl}/upload/${sessionId}?authtoken=${randomUUID()}`,
+      expirationDateTime: new Date(expiresAt).toISOString(),
+      nextExpectedRanges: ['0-'],
+    });
+  }
+
+  private async uploadChunk(
+    req: IncomingMessage,
+    res: ServerResponse,
+    sessionId: string,
+    url: URL,
+    fail: (status: number, code: string, message: string) => void,
+    record: (status: number) => void,
+  ): Promise<void> {
+    const session = this.sessions.get(sessionId);
+    if (!session || !url.searchParams.get('authtoken')) {
+      return fail(404, 'ErrorItemNotFound', 'The upload session was not found or has expired.');
+    }
+    if (req.method !== 'PUT') return fail(405, 'Request_BadRequest', 'Method not allowed.');
+    // Documented: the uploadUrl is pre-authenticated; an Authorization header makes the PUT fail.
+    if (headerValue(req, 'authorization') !== undefined) {
+      return fail(401, 'InvalidAuthenticationToken', 'Do not send an Authorization header to the uploadUrl.');
+    }
+    const range = /^bytes (\d+)-(\d+)\/(\d+)$/.exec(headerValue(req, 'content-range') ?? '');
+    if (!range) return fail(400, 'InvalidContentRange', 'Content-Range must be "bytes start-end/total".');
+    const start = Number(range[1]);
+    const end = Number(range[2]);
+    const total = Number(range[3]);
+    const body = await readBody(req, GRAPH_REQUEST_LIMIT);
+    if (body.overLimit) return fail(413, 'RequestEntityTooLarge', 'A chunk must be smaller than 4 MB.');
+    if (total !== session.size) {
+      return fail(
+        400,
+        'InvalidContentRange',
+        `The total ${total} does not match the session size ${session.size}.`,
+      );
+    }
+    if (start !== session.next || end < start || end >= total) {
+      return fail(
+        416,
+        'InvalidRange',
+        `The range ${start}-${end} is not the next expected range ${session.next}-.`,
+      );
+    }
+    if (body.length !== end - start + 1) {
+      return fail(400, 'InvalidContentRange', 'The body length does not match Content-Range.');
+    }
+    const declared = headerValue(req, 'content-length');
+    if (declared !== undefined && Number(declared) !== body.length) {
+      return fail(400, 'InvalidContentLength', 'Content-Length does not match the body.');
+    }
+    session.received.push(Buffer.from(body.bytes));
+    session.next = end + 1;
+    if (session.next < session.size) {
+      record(200);
+      return sendJson(res, 200, {
+        expirationDateTime: new Date(session.expiresAt).toISOString(),
+        nextExpectedRanges: [`${session.next}-`],
+      });
+    }
+    this.sessions.delete(sessionId);
+    const msg = this.messages.get(session.messageId);
+    if (!msg) return fail(404, 'ErrorItemNotFound', 'The message was deleted during the upload.');
+    const attachmentId = graphId();
+    msg.attachments.push({
+      id: attachmentId,
+      name: session.name,
+      contentType: session.contentType,
+      size: session.size,
+      content: new Uint8Array(Buffer.concat(session.received)),
+    });
+    record(201);
+    sendEmpty(res, 201, {
+      location: `${this.baseUrl}/v1.0/me/messages/${encodeURIComponent(msg.id)}/attachments/${encodeURIComponent(attachmentId)}`,
+    });
+  }
+
+  private sendDraft(
+    res: ServerResponse,
+    id: string,
+    fail: (status: number, code: string, message: string) => void,
+    record: (status: number) => void,
+  ): void {
+    const msg = this.messages.get(id);
+    if (!msg) return fail(404, 'ErrorItemNotFound', 'The specified object was not found in the store.');
+    if (!msg.isDraft) return fail(400, 'ErrorInvalidOperation', 'Only drafts can be sent.');
+    if (msg.toRecipients.length + msg.ccRecipients.length + msg.bccRecipients.length === 0) {
+      return fail(400, 'ErrorInvalidRecipients', 'At least one recipient is not valid.');
+    }
+    const messageClass =
+      msg.extendedProperties.find((p) => p.id.toLowerCase() === 'string 0x001a')?.value ?? 'IPM.Note';
+    const p7m = msg.attachments.find((a) => a.name === 'smime.p7m');
+    if (messageClass.startsWith('IPM.Note.SMIME') && (!p7m || msg.attachments.length !== 1)) {
+      return fail(400, 'ErrorInvalidOperation', 'An IPM.Note.SMIME item must carry exactly one smime.p7m.');
+    }
+    const mime = renderSentMime(msg, messageClass, p7m ?? null);
+    this.messages.delete(id);
+    this.sent.push({ via: 'draft-send', mime, messageClass, draft: msg });
+    record(202);
+    sendEmpty(res, 202);
+  }
+}
+
+/** Exchange's rendering of an S/MIME item as MIME (the stand-in's model; see the file header). */
+export function renderSentMime(
+  msg: StoredMessage,
+  messageClass: string,
+  p7m: StoredAttachment | null,
+): Uint8Array {
+  const lines = [
+    `Message-ID: <${randomUUID()}@standin.graph>`,
+    `Date: ${new Date().toUTCString()}`,
+    `Subject: ${msg.subject}`,
+    ...(msg.toRecipients.length ? [`To: ${msg.toRecipients.join(', ')}`] : []),
+    ...(msg.ccRecipients.length ? [`Cc: ${msg.ccRecipients.join(', ')}`] : []),
+    'MIME-Version: 1.0',
+  ];
+  if (messageClass === 'IPM.Note.SMIME.MultipartSigned' && p7m) {
+    // smime.p7m holds the whole multipart/signed entity, headers included.
+    return concat(Buffer.from(lines.join('\r\n') + '\r\n'), p7m.content);
+  }
+  if (messageClass === 'IPM.Note.SMIME' && p7m) {
+    const b64 = Buffer.from(p7m.content).toString('base64').replace(/.{76}/g, '$&\r\n');
+    lines.push(
+      'Content-Type: application/pkcs7-mime; smime-type=enveloped-data; name="smime.p7m"',
+      'Content-Disposition: attachment; filename="smime.p7m"',
+      'Content-Transfer-Encoding: base64',
+      '',
+      b64,
+    );
+    return new Uint8Array(Buffer.from(lines.join('\r\n') + '\r\n'));
+  }
+  lines.push('Content-Type: text/plain; charset=utf-8', '', '');
+  return new Uint8Array(Buffer.from(lines.join('\r\n')));
+}
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  return new Uint8Array(Buffer.concat([a, b]));
+}
+
+function graphError(
+  res: ServerResponse,
+  status: number,
+  code: string,
+  message: string,
+  headers: Record<string, string> = {},
+): void {
+  const requestId = randomUUID();
+  sendJson(
+    res,
+    status,
+    {
+      error: {
+        code,
+        message,
+        innerError: {
+          date: new Date().toISOString(),
+          'request-id': requestId,
+          'client-request-id': requestId,
+        },
+      },
+    },
+    { ...headers, 'request-id': requestId },
+  );
+}
+
+function mediaType(req: IncomingMessage): string {
+  return (headerValue(req, 'content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+}
+
+function parseJson(body: Uint8Array): unknown {
+  try {
+    return JSON.parse(Buffer.from(body).toString('utf8'));
+  } catch {
+    // Not JSON: the caller answers 400 with Graph's "Unable to read JSON request payload".
+    return null;
+  }
+}
+
+/** Base64 as Graph expects it for MIME: the alphabet with padding; line breaks tolerated. */
+export function decodeBase64Strict(body: Uint8Array): Uint8Array | null {
+  const text = Buffer.from(body).toString('latin1').replace(/\r?\n/g, '');
+  if (text.length === 0 || text.length % 4 !== 0 || !BASE64_BODY.test(text)) return null;
+  return new Uint8Array(Buffer.from(text, 'base64'));
+}
+
+/** Header names of the top-level header block, or null when there is no header block. */
+function topHeaders(mime: Uint8Array): Set<string> | null {
+  const text = Buffer.from(mime).toString('latin1');
+  const end = text.search(/\r?\n\r?\n/);
+  if (end <= 0) return null;
+  const names = new Set<string>();
+  for (const line of text.slice(0, end).split(/\r?\n/)) {
+    if (/^[ \t]/.test(line)) continue;
+    const m = /^([!-9;-~]+):/.exec(line);
+    if (!m) return null;
+    names.add(m[1]!.toLowerCase());
+  }
+  return names;
+}
+
+function graphId(): string {
+  // Graph message ids are long base64 strings beginning with AAMk; the shape matters for URL encoding.
+  return `AAMkAG${Buffer.from(randomBytes(30)).toString('base64').replace(/\//g, '-')}=`;
+}
