@@ -157,7 +157,7 @@ describe('Graph stand-in: drafts, upload sessions and send', () => {
   }
 
   const put = (url: string, body: Uint8Array, range: string, headers: Record<string, string> = {}) =>
-    fetch(url, { method: 'PUT', headers: { 'content-range': range, ...headers }, body });
+    fetch(url, { method: 'PUT', headers: { 'content-range': range, ...headers }, body: Buffer.from(body) });
 
   it('creates a draft carrying PidTagMessageClass and refuses a malformed extended property', async () => {
     const id = await draft();
