@@ -306,6 +306,24 @@ export class OpensslCa {
     return new Uint8Array(readFileSync(out));
   }
 
+  /** A PKCS#7 certs-only bundle (DER), as Outlook publishes in userSMIMECertificate. */
+  certsOnly(certs: IssuedCertificate[]): Uint8Array {
+    const out = join(this.dir, `p7-${++this.counter}.p7b`);
+    run(
+      [
+        'crl2pkcs7',
+        '-nocrl',
+        ...certs.flatMap((c) => ['-certfile', c.certPath]),
+        '-outform',
+        'DER',
+        '-out',
+        out,
+      ],
+      this.dir,
+    );
+    return new Uint8Array(readFileSync(out));
+  }
+
   remove(): void {
     rmSync(this.dir, { recursive: true, force: true });
   }
