@@ -1,5 +1,5 @@
 /**
- * Localisation from _locales (English and Spanish). Elements carry `data-i18n="key"` for text and
+ * Localisation from _locales (English and Spanish). Elements carry a `data-i18n` key for text and
  * `data-i18n-attr="attr:key;attr:key"` for attributes; code uses `t()`.
  */
 import browser from 'webextension-polyfill';

@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { AxePuppeteer } from '@axe-core/puppeteer';
-import puppeteer, { type Browser, type Page, type WebWorker } from 'puppeteer-core';
+import puppeteer, { type Browser, type ElementHandle, type Page, type WebWorker } from 'puppeteer-core';
 
 export const DIST = resolve(__dirname, '../../../extension/dist');
 export const SCREENSHOTS = resolve(__dirname, '../../../docs/screenshots');
@@ -94,4 +94,11 @@ export async function screenshot(page: Page, name: string): Promise<void> {
 
 export async function textOf(page: Page, selector: string): Promise<string> {
   return page.$eval(selector, (el) => (el as HTMLElement).innerText);
+}
+
+/** Puts a file into an <input type=file>, as a user picking it would. */
+export async function uploadTo(page: Page, selector: string, path: string): Promise<void> {
+  const input = (await page.$(selector)) as ElementHandle<HTMLInputElement> | null;
+  if (!input) throw new Error(`no ${selector}`);
+  await input.uploadFile(path);
 }

@@ -1,0 +1,163 @@
+/**
+ * Composing in the secure compose frame and sending through the local-http transport to a stand-in on
+ * 127.0.0.1; OpenSSL then decrypts and verifies exactly what was sent.
+ */
+import { readFileSync } from 'node:fs';
+import type { Page } from 'puppeteer-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeFixtures, openssl, write, type Fixtures } from './fixtures';
+import {
+  axeViolations,
+  close,
+  launch,
+  openPage,
+  screenshot,
+  send,
+  textOf,
+  type Session,
+  uploadTo,
+} from './harness';
+import { startTransportStandIn, type TransportStandIn } from './local-transport-stand-in';
+
+let s: Session;
+let f: Fixtures;
+let server: TransportStandIn;
+let page: Page;
+
+const b64 = (path: string) => readFileSync(path).toString('base64');
+
+async function setField(selector: string, value: string): Promise<void> {
+  await page.$eval(selector, (el) => ((el as HTMLInputElement).value = ''));
+  await page.type(selector, value);
+}
+
+async function sendAndWait(): Promise<{ text: string; kind: string }> {
+  await page.$eval('#notice', (n) => (n.textContent = ''));
+  await page.click('#send');
+  await page.waitForFunction(
+    () => {
+      const t = document.querySelector('#notice')?.textContent ?? '';
+      return t !== '' && !t.endsWith('…');
+    },
+    { timeout: 30_000 },
+  );
+  return page.$eval('#notice', (n) => ({ text: n.textContent ?? '', kind: n.className }));
+}
+
+async function setChecked(selector: string, on: boolean): Promise<void> {
+  if ((await page.$eval(selector, (c) => (c as HTMLInputElement).checked)) !== on) await page.click(selector);
+}
+
+beforeAll(async () => {
+  f = makeFixtures();
+  server = await startTransportStandIn();
+  s = await launch();
+  const options = await openPage(s, 'options');
+  const imported = await send(options, {
+    type: 'identities.import-pkcs12',
+    file: b64(f.alice.p12),
+    password: f.p12Password,
+  });
+  if (!imported.ok) throw new Error(`import failed: ${JSON.stringify(imported.error)}`);
+  await send(options, { type: 'recipients.import', file: b64(f.bob.cer), fileName: 'bob.cer' });
+  await send(options, { type: 'transport.set', url: server.url });
+  await options.close();
+  page = await openPage(s, 'compose');
+});
+
+afterAll(async () => {
+  await close(s);
+  await server.close();
+});
+
+describe('secure compose frame', () => {
+  it('shows the certificate status of each recipient and who blocks encryption', async () => {
+    await setField('#to', 'bob@example.com, dave@example.com');
+    await page.waitForFunction(() => document.querySelectorAll('#to-status li[data-state]').length === 2);
+    const status = await textOf(page, '#to-status');
+    expect(status).toContain('bob@example.com: certificate found');
+    expect(status).toContain('dave@example.com: no certificate');
+    await setChecked('#encrypt', true);
+    expect(await textOf(page, '#blockers')).toBe(
+      'Encryption is blocked by: dave@example.com (no certificate)',
+    );
+    const n = await sendAndWait();
+    expect(n.kind).toContain('bad');
+    expect(n.text).toContain('No usable certificate for: dave@example.com (missing)');
+    expect(server.received).toHaveLength(0);
+  });
+
+  it('sends a signed and encrypted message with an attachment that OpenSSL decrypts and verifies', async () => {
+    await setField('#to', 'bob@example.com');
+    await setField('#subject', 'Quarterly numbers ¿sí?');
+    await page.click('#body');
+    await page.type('#body', 'Hello Bob, the numbers are attached.');
+    const attachment = write(f, 'numbers.csv', 'q1,q2\n10,20\n');
+    await uploadTo(page, '#attach', attachment);
+    await page.waitForFunction(() => document.querySelector('#attachments')?.textContent?.includes('ready'));
+    await setChecked('#sign', true);
+    await setChecked('#encrypt', true);
+    const n = await sendAndWait();
+    expect(n.text).toBe('Sent, signed and encrypted.');
+    expect(server.received).toHaveLength(1);
+    const mail = server.received[0]!;
+    expect(mail.headers['x-sello-rcpt-to']).toBe('bob@example.com');
+    const mime = write(f, 'sent-encrypted.eml', mail.body);
+    const decrypted = openssl(['cms', '-decrypt', '-in', mime, '-recip', f.bob.cert, '-inkey', f.bob.key]);
+    const inner = write(f, 'sent-decrypted.eml', decrypted);
+    const verified = openssl(['cms', '-verify', '-in', inner, '-CAfile', f.caPem]).toString('latin1');
+    expect(verified).toContain('Hello Bob, the numbers are attached.');
+    expect(verified).toContain('numbers.csv');
+    // Alice can read her own sent mail: she is a recipient too.
+    openssl(['cms', '-decrypt', '-in', mime, '-recip', f.alice.cert, '-inkey', f.alice.key]);
+    const top = mail.body.toString('latin1').split(/\r?\n\r?\n/)[0]!;
+    expect(top).toMatch(/^To: bob@example.com/m);
+    expect(top).toMatch(/^From: alice@example.com/m);
+    expect(top).toMatch(/application\/(x-)?pkcs7-mime/i);
+  });
+
+  it('sends a clear-signed message that OpenSSL verifies', async () => {
+    await page.goto(`${s.origin}/frames/compose/index.html`);
+    await page.waitForSelector('body[data-ready]');
+    await setField('#to', 'dave@example.com');
+    await setField('#subject', 'Signed only');
+    await page.click('#body');
+    await page.type('#body', 'Plain signed text.');
+    await setChecked('#sign', true);
+    await setChecked('#encrypt', false);
+    expect((await sendAndWait()).text).toBe('Sent, signed.');
+    const mime = write(f, 'sent-signed.eml', server.received.at(-1)!.body);
+    const verified = openssl(['cms', '-verify', '-in', mime, '-CAfile', f.caPem]).toString('latin1');
+    expect(verified).toContain('Plain signed text.');
+  });
+
+  it('keeps everything and says why when sending fails, and restores the draft after a reload', async () => {
+    await page.goto(`${s.origin}/frames/compose/index.html`);
+    await page.waitForSelector('body[data-ready]');
+    await setField('#to', 'bob@example.com');
+    await setField('#subject', 'Will fail');
+    await page.click('#body');
+    await page.type('#body', 'Do not lose me.');
+    await setChecked('#sign', true);
+    server.status = 503;
+    const n = await sendAndWait();
+    server.status = 202;
+    expect(n.kind).toContain('bad');
+    expect(n.text).toBe(
+      'Not sent: The mail server refused the message (HTTP 503). Everything you wrote is kept.',
+    );
+    expect(await page.$eval('#subject', (i) => (i as HTMLInputElement).value)).toBe('Will fail');
+    expect(await textOf(page, '#body')).toBe('Do not lose me.');
+    await page.reload();
+    await page.waitForSelector('body[data-ready]');
+    expect(await page.$eval('#subject', (i) => (i as HTMLInputElement).value)).toBe('Will fail');
+    expect(await textOf(page, '#body')).toBe('Do not lose me.');
+    expect(await textOf(page, '#draft-state')).toBe('Draft restored.');
+  });
+
+  it('is accessible (axe)', async () => {
+    await page.waitForFunction(() => document.querySelectorAll('#to-status li').length > 0);
+    expect(await axeViolations(page)).toEqual([]);
+    await screenshot(page, 'compose');
+  });
+});

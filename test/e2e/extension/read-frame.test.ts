@@ -1,0 +1,197 @@
+/**
+ * Opening OpenSSL-made messages in the secure read frame and checking what the user sees: the status
+ * bar (drawn by the frame), the sanitised content and that nothing remote is loaded.
+ */
+import { readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Page } from 'puppeteer-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  encryptedMessage,
+  makeFixtures,
+  openssl,
+  partiallySigned,
+  signedMessage,
+  tampered,
+  write,
+  type Fixtures,
+} from './fixtures';
+import {
+  axeViolations,
+  close,
+  launch,
+  openPage,
+  screenshot,
+  send,
+  textOf,
+  type Session,
+  uploadTo,
+} from './harness';
+
+let s: Session;
+let f: Fixtures;
+let page: Page;
+let tracker: Server;
+let trackerHits = 0;
+let trackerUrl: string;
+
+async function open(name: string, content: string): Promise<string> {
+  const path = write(f, name, content);
+  await page.evaluate(() => delete document.body.dataset.opened);
+  await uploadTo(page, '#message-file', path);
+  await page.waitForSelector('body[data-opened]', { timeout: 30_000 });
+  return (await page.$('#status-bar:not([hidden])'))
+    ? textOf(page, '#status-lines')
+    : textOf(page, '#notice');
+}
+
+async function contentOf(i = 0): Promise<string> {
+  return page.$$eval('iframe.content', (frames, n) => (frames[n] as HTMLIFrameElement).srcdoc, i);
+}
+
+beforeAll(async () => {
+  f = makeFixtures();
+  tracker = createServer((_req, res) => {
+    trackerHits++;
+    res.end();
+  });
+  await new Promise<void>((r) => tracker.listen(0, '127.0.0.1', r));
+  trackerUrl = `http://127.0.0.1:${(tracker.address() as AddressInfo).port}/pixel.png`;
+  s = await launch();
+  const options = await openPage(s, 'options');
+  const r = await send(options, {
+    type: 'identities.import-pkcs12',
+    file: readFileSync(f.alice.p12).toString('base64'),
+    password: f.p12Password,
+  });
+  if (!r.ok) throw new Error(`import failed: ${JSON.stringify(r.error)}`);
+  await send(options, {
+    type: 'trust.import',
+    file: readFileSync(f.caPem).toString('base64'),
+    fileName: 'ca.pem',
+  });
+  await options.close();
+  page = await openPage(s, 'read');
+});
+
+afterAll(async () => {
+  await close(s);
+  tracker.close();
+});
+
+describe('secure read frame', () => {
+  it('shows who signed a message, that the signer is trusted, From matches and the whole message is covered', async () => {
+    const status = await open(
+      'signed.eml',
+      signedMessage(f, f.carol, f.alice, 'Signed hello', 'Hello Alice, signed by Carol.'),
+    );
+    expect(status).toContain('Signed by Carol Example <carol@example.com>');
+    expect(status).toContain("The signer's certificate is trusted");
+    expect(status).toContain('The From address (carol@example.com) matches the signer.');
+    expect(status).toContain('The signature covers the whole message.');
+    expect(status).toContain('Not encrypted.');
+    expect(await contentOf()).toContain('Hello Alice, signed by Carol.');
+    expect(await textOf(page, '#subject')).toBe('Signed hello');
+    expect(await axeViolations(page)).toEqual([]);
+    await screenshot(page, 'read-signed');
+  });
+
+  it('opens a message encrypted to the user and says with what', async () => {
+    const status = await open(
+      'encrypted.eml',
+      encryptedMessage(f, f.carol, f.alice, 'Secret', 'The launch is on Tuesday.', true),
+    );
+    expect(status).toContain('Encrypted with AES-256-CBC');
+    expect(status).toContain('Signed by Carol Example <carol@example.com>');
+    expect(await contentOf()).toContain('The launch is on Tuesday.');
+    await screenshot(page, 'read-encrypted');
+  });
+
+  it('warns that encryption without a signature is not integrity-protected', async () => {
+    const status = await open(
+      'encrypted-only.eml',
+      encryptedMessage(f, f.carol, f.alice, 'Unsigned secret', 'No signature here.', false),
+    );
+    expect(status).toContain('Not signed');
+    expect(status).toContain('Not integrity-protected');
+    expect(await contentOf()).toContain('No signature here.');
+  });
+
+  it('says a tampered message has an invalid signature', async () => {
+    const signed = signedMessage(f, f.carol, f.alice, 'Pay', 'Please pay invoice 100 to account A.');
+    const status = await open('tampered.eml', tampered(signed, 'account A', 'account B'));
+    expect(status).toContain('The signature by Carol Example <carol@example.com> is not valid');
+    expect(status).not.toContain('Signed by');
+    expect(await page.$eval('#status-bar', (b) => b.className)).toContain('danger');
+    await screenshot(page, 'read-tampered');
+  });
+
+  it('says which part a partially signed message covers and labels the unsigned part', async () => {
+    const msg = partiallySigned(
+      f,
+      f.carol,
+      f.alice,
+      'Partial',
+      'This part is signed.',
+      'This part was added later.',
+    );
+    const status = await open('partial.eml', msg);
+    expect(status).toContain('Signed by Carol Example');
+    expect(status).toMatch(/The signature covers only part 1; part 2 is not signed\./);
+    const labels = await textOf(page, '#sections');
+    expect(labels).toContain('Not covered by the signature');
+    expect(
+      await page.$$eval('#sections .unsigned iframe', (fs) =>
+        fs.map((x) => (x as HTMLIFrameElement).srcdoc).join(),
+      ),
+    ).toContain('This part was added later.');
+    expect(await axeViolations(page)).toEqual([]);
+    await screenshot(page, 'read-partial');
+  });
+
+  it('says when From does not match the signer', async () => {
+    const msg = signedMessage(f, f.carol, f.alice, 'Spoof', 'I am the boss.').replace(
+      /^From: carol@example.com/m,
+      'From: boss@example.com',
+    );
+    const status = await open('from-mismatch.eml', msg);
+    expect(status).toContain(
+      "The From address (boss@example.com) does not match the signer's certificate (carol@example.com).",
+    );
+  });
+
+  it('renders HTML without scripts or remote content, in a sandboxed frame with its own CSP', async () => {
+    const html = `Content-Type: text/html; charset=utf-8\r\n\r\n<p onclick="x()">Hi <b>there</b></p><script>parent.alert(1)</script><img src="${trackerUrl}"><div style="background:url(${trackerUrl})">x</div>\r\n`;
+    const signed = openssl(
+      [
+        'cms',
+        '-sign',
+        '-binary',
+        '-signer',
+        f.carol.cert,
+        '-inkey',
+        f.carol.key,
+        '-from',
+        f.carol.email,
+        '-to',
+        f.alice.email,
+        '-subject',
+        'HTML',
+      ],
+      html,
+    ).toString('latin1');
+    await open('html.eml', signed);
+    const doc = await contentOf();
+    expect(doc).toContain('<b>there</b>');
+    expect(doc).not.toContain('<script');
+    expect(doc).not.toContain('onclick');
+    expect(doc).not.toMatch(/<img[^>]+src=/);
+    expect(doc).toContain("default-src 'none'; img-src data:");
+    expect(await page.$eval('iframe.content', (i) => i.getAttribute('sandbox'))).not.toContain(
+      'allow-scripts',
+    );
+    await new Promise((r) => setTimeout(r, 500));
+    expect(trackerHits).toBe(0);
+  });
+});
