@@ -7,9 +7,14 @@
 import { SelloError } from '../errors';
 import { createPkcePair, randomToken } from './pkce';
 
+/**
+ * Mail.Send and Mail.Read send and read MIME. Mail.ReadWrite is needed too: Graph requires it to create
+ * the IPM.Note.SMIME draft of the large-message path and to delete a plaintext OWA draft on request.
+ */
 export const GRAPH_SCOPES = [
   'https://graph.microsoft.com/Mail.Send',
   'https://graph.microsoft.com/Mail.Read',
+  'https://graph.microsoft.com/Mail.ReadWrite',
 ];
 
 export interface EntraConfig {
