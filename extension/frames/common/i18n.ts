@@ -15,7 +15,8 @@ export function errorText(code: string, fallback: string): string {
 }
 
 export function localize(root: ParentNode = document): void {
-  document.documentElement.lang = browser.i18n.getUILanguage().split('-')[0] ?? 'en';
+  // The language of the messages actually shown (the browser may fall back to the default locale).
+  document.documentElement.lang = t('langCode');
   for (const el of root.querySelectorAll<HTMLElement>('[data-i18n]')) {
     el.textContent = t(el.dataset.i18n ?? '');
   }
