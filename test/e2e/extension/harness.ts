@@ -28,7 +28,7 @@ export async function launch(
   const profile = opts.profile ?? mkdtempSync(join(tmpdir(), 'sello-chromium-'));
   const extensions = [DIST, ...(opts.extraExtensions ?? [])].join(',');
   const browser = await puppeteer.launch({
-    executablePath: CHROMIUM,
+    executablePath: opts.executablePath ?? CHROMIUM,
     headless: true,
     userDataDir: profile,
     ignoreDefaultArgs: ['--disable-extensions'],
