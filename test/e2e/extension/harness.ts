@@ -21,7 +21,7 @@ export interface Session {
 }
 
 export async function launch(
-  opts: { profile?: string; extraExtensions?: string[]; lang?: string } = {},
+  opts: { profile?: string; extraExtensions?: string[]; lang?: string; executablePath?: string } = {},
 ): Promise<Session> {
   if (!existsSync(join(DIST, 'manifest.json')))
     throw new Error('extension/dist is missing: run npm run build');
