@@ -27,6 +27,11 @@ export interface IssueOptions {
   /** Sign with `openssl x509 -req` so the certificate is not in the CA's index (OCSP: unknown). */
   outsideIndex?: boolean;
   days?: number;
+  /** Reuse the key of an earlier certificate (a renewal with the same key). */
+  keyFrom?: IssuedCertificate;
+  /** Validity as YYYYMMDDHHMMSSZ (openssl ca only), e.g. to make an expired certificate. */
+  startDate?: string;
+  endDate?: string;
 }
 
 function run(args: string[], cwd: string): string {
@@ -96,73 +101,26 @@ export class OpensslCa {
   issue(opts: IssueOptions): IssuedCertificate {
     const id = `c${++this.counter}`;
     const subj = `/CN=${opts.cn}${opts.email ? `/emailAddress=${opts.email}` : ''}`;
-    run(
-      [
-        'req',
-        '-new',
-        ...KEY_ARGS[opts.keyType ?? 'ec'],
-        '-nodes',
-        '-keyout',
-        `${id}.key`,
-        '-out',
-        `${id}.csr`,
-        '-subj',
-        subj,
-      ],
-      this.dir,
-    );
+    let keyArgs = [...KEY_ARGS[opts.keyType ?? 'ec'], '-nodes', '-keyout', `${id}.key`];
+    if (opts.keyFrom) {
+      writeFileSync(join(this.dir, `${id}.key`), readFileSync(opts.keyFrom.keyPath));
+      keyArgs = ['-key', `${id}.key`];
+    }
+    run(['req', '-new', ...keyArgs, '-out', `${id}.csr`, '-subj', subj], this.dir);
     const ext = ['[ext]', ...(opts.extensions ?? ['basicConstraints = CA:false'])].join('\n');
     writeFileSync(join(this.dir, `${id}.ext`), `${ext}\n`);
     const days = String(opts.days ?? 365);
+    const extArgs = ['-extfile', `${id}.ext`, '-extensions', 'ext'];
     if (opts.outsideIndex) {
-      run(
-        [
-          'x509',
-          '-req',
-          '-in',
-          `${id}.csr`,
-          '-CA',
-          'ca.pem',
-          '-CAkey',
-          'ca.key',
-          '-CAcreateserial',
-          '-out',
-          `${id}.pem`,
-          '-days',
-          days,
-          '-extfile',
-          `${id}.ext`,
-          '-extensions',
-          'ext',
-          '-sha256',
-        ],
-        this.dir,
-      );
+      const signArgs = ['-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-days', days, '-sha256'];
+      run(['x509', '-req', '-in', `${id}.csr`, '-out', `${id}.pem`, ...signArgs, ...extArgs], this.dir);
     } else {
-      run(
-        [
-          'ca',
-          '-batch',
-          '-config',
-          'ca.cnf',
-          '-keyfile',
-          'ca.key',
-          '-cert',
-          'ca.pem',
-          '-in',
-          `${id}.csr`,
-          '-out',
-          `${id}.pem`,
-          '-days',
-          days,
-          '-extfile',
-          `${id}.ext`,
-          '-extensions',
-          'ext',
-          '-notext',
-        ],
-        this.dir,
-      );
+      const validity = [
+        ...(opts.startDate ? ['-startdate', opts.startDate] : []),
+        ...(opts.endDate ? ['-enddate', opts.endDate] : ['-days', days]),
+      ];
+      const caArgs = ['-batch', '-config', 'ca.cnf', '-keyfile', 'ca.key', '-cert', 'ca.pem', '-notext'];
+      run(['ca', ...caArgs, '-in', `${id}.csr`, '-out', `${id}.pem`, ...validity, ...extArgs], this.dir);
     }
     return this.load(`${id}.pem`, `${id}.key`);
   }
