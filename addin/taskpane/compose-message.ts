@@ -1,0 +1,87 @@
+/**
+ * Compose mode: read the Outlook draft through Office.js, build the MIME message, sign and/or encrypt it
+ * with the core, send it through Graph, and only then discard the Outlook draft. Small messages go as
+ * MIME through sendMail; a message whose base64 would pass Graph's 4 MB request limit goes the large
+ * way (an IPM.Note.SMIME draft carrying smime.p7m through an upload session, then send). Any failure
+ * before Graph accepted the message leaves the Outlook draft untouched.
+ */
+import { toBase64 } from '../../shared/bytes';
+import type { CoreEnv } from '../../shared/env';
+import { SelloError } from '../../shared/errors';
+import { SEND_MAIL_MAX_BASE64, type GraphClient, type Progress } from '../../shared/graph/graph-client';
+import { buildMail, largeMessagePayload, sealMail } from './core';
+import { discardDraft, readDraft, userAddress } from './host';
+import type { Keystore } from './keystore';
+
+export interface ComposeChoice {
+  sign: boolean;
+  encrypt: boolean;
+}
+
+export type ComposeResult = { sent: true; via: 'sendMail' | 'large'; draftDiscarded: boolean };
+
+export async function sendSecurely(
+  choice: ComposeChoice,
+  deps: {
+    graph: () => Promise<GraphClient>;
+    keystore: Keystore;
+    env: CoreEnv;
+    onProgress?: (p: Progress) => void;
+  },
+): Promise<ComposeResult> {
+  if (!choice.sign && !choice.encrypt)
+    throw new SelloError('message.nothing-chosen', 'Choose sign, encrypt or both.');
+  const draft = await readDraft();
+  const from = userAddress();
+  const recipients = [...draft.to, ...draft.cc, ...draft.bcc];
+  if (recipients.length === 0) throw new SelloError('message.no-recipients', 'Add at least one recipient.');
+
+  let signer = null;
+  if (choice.sign) {
+    const record = await deps.keystore.identityFor(from);
+    if (!record)
+      throw new SelloError('keystore.no-identity', 'Import your certificate and key before signing.');
+    signer = await deps.keystore.unsealIdentity(record);
+  }
+  const certificates: Uint8Array[] = [];
+  if (choice.encrypt) {
+    // Encrypt to ourselves too, so the Sent Items copy stays readable.
+    for (const address of new Set([...recipients, from].map((a) => a.toLowerCase()))) {
+      const found = await deps.keystore.certificatesFor(address);
+      if (found.length === 0) {
+        throw new SelloError('message.missing-certificate', `No certificate for ${address}.`);
+      }
+      certificates.push(found[0]!.der);
+    }
+  }
+
+  const message = buildMail({
+    from,
+    to: draft.to,
+    cc: draft.cc,
+    subject: draft.subject,
+    date: deps.env.now(),
+    html: draft.html,
+    text: draft.text,
+    attachments: draft.attachments,
+  });
+  const sealed = await sealMail(message, { ...choice, signer, recipients: certificates }, deps.env);
+  const graph = await deps.graph();
+  let via: ComposeResult['via'];
+  if (toBase64(sealed).length <= SEND_MAIL_MAX_BASE64) {
+    await graph.sendMime(sealed);
+    via = 'sendMail';
+  } else {
+    const large = largeMessagePayload(sealed);
+    await graph.sendLargeSmime(
+      { subject: draft.subject, to: draft.to, cc: draft.cc, bcc: draft.bcc },
+      large.messageClass,
+      large.payload,
+      deps.onProgress,
+    );
+    via = 'large';
+  }
+  // Sent: from here on nothing may throw as if the send had failed.
+  const draftDiscarded = await discardDraft();
+  return { sent: true, via, draftDiscarded };
+}
