@@ -3,7 +3,7 @@
  * line in a temporary folder, and `openssl pkcs12` in both directions. Generic on purpose: RSA of any
  * size and the NIST curves, any `openssl pkcs12 -export` arguments. Nothing here builds ASN.1.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -181,6 +181,21 @@ export class TestPki {
     return Buffer.from(
       openssl(['pkcs12', '-in', path, '-nodes', '-passin', `pass:${password}`, ...args]),
     ).toString('utf8');
+  }
+
+  /** `openssl pkcs12 -info -noout`: the algorithms and iteration counts, which OpenSSL prints on stderr. */
+  describeWithOpenssl(p12: Uint8Array, password: string): string {
+    const path = join(this.dir, `info-${++this.counter}.p12`);
+    writeFileSync(path, p12);
+    const r = spawnSync(
+      'openssl',
+      ['pkcs12', '-in', path, '-info', '-noout', '-passin', `pass:${password}`],
+      {
+        encoding: 'utf8',
+      },
+    );
+    if (r.status !== 0) throw new Error(`openssl pkcs12 -info failed: ${r.stderr}`);
+    return r.stdout + r.stderr;
   }
 
   remove(): void {
