@@ -146,14 +146,23 @@ export class OpensslCa {
 
   /** A CRL as DER. `deltaOf` makes it a delta CRL naming that base CRL number. Dates: YYYYMMDDHHMMSSZ. */
   crl(
-    opts: { lastUpdate?: string; nextUpdate?: string; deltaOf?: number; freshestCrl?: string } = {},
+    opts: {
+      lastUpdate?: string;
+      nextUpdate?: string;
+      deltaOf?: number;
+      freshestCrl?: string;
+      /** issuingDistributionPoint: the URL it speaks for, and whether it covers CA certificates only. */
+      idpUrl?: string;
+      idpOnlyCa?: boolean;
+    } = {},
   ): Uint8Array {
     const ext = ['[crlext]', 'authorityKeyIdentifier = keyid'];
+    if (opts.idpUrl) ext.push('issuingDistributionPoint = critical, @idp');
     if (opts.deltaOf !== undefined) ext.push(`2.5.29.27 = critical, ASN1:INTEGER:${opts.deltaOf}`);
     if (opts.freshestCrl) ext.push(`freshestCRL = URI:${opts.freshestCrl}`);
     writeFileSync(
       join(this.dir, 'crlext.cnf'),
-      `${readFileSync(join(this.dir, 'ca.cnf'), 'utf8')}\n${ext.join('\n')}\n`,
+      `${readFileSync(join(this.dir, 'ca.cnf'), 'utf8')}\n${ext.join('\n')}\n${idpSection(opts)}`,
     );
     const out = `crl${++this.counter}.pem`;
     const dates = [
@@ -305,6 +314,11 @@ copy_extensions = none
 commonName = supplied
 emailAddress = optional
 `;
+
+function idpSection(opts: { idpUrl?: string; idpOnlyCa?: boolean }): string {
+  if (!opts.idpUrl) return '';
+  return `[idp]\nfullname = URI:${opts.idpUrl}\n${opts.idpOnlyCa ? 'onlyCA = TRUE\n' : ''}`;
+}
 
 /** A TCP port that was free a moment ago (the OS picks it). */
 export async function freePort(): Promise<number> {

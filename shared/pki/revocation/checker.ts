@@ -31,6 +31,7 @@ const OPTION_KEYS = new Set([
 
 export function createRevocationChecker(options: RevocationCheckerOptions): RevocationChecker {
   const o = validateOptions(options);
+  const crlFetches = new Map<string, Promise<Uint8Array>>();
   return async (certDer, issuerDer, env) => {
     if (o.mode === 'off') return { status: 'unchecked', issues: [] };
     const cert = parseCertificate(certDer, 'checked');
@@ -65,6 +66,7 @@ export function createRevocationChecker(options: RevocationCheckerOptions): Revo
                 now,
                 clockSkewMs: o.clockSkewMs,
                 cache: o.cache,
+                inFlight: crlFetches,
               }),
     };
     const order = o.prefer === 'ocsp' ? (['ocsp', 'crl'] as const) : (['crl', 'ocsp'] as const);

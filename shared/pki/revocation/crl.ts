@@ -34,6 +34,8 @@ export interface CrlContext {
   now: Date;
   clockSkewMs: number;
   cache?: RevocationCache;
+  /** Fetches in progress, shared by concurrent checks of one checker (many certificates, one CRL). */
+  inFlight?: Map<string, Promise<Uint8Array>>;
 }
 
 interface CurrentCrl {
@@ -49,7 +51,7 @@ export async function checkByCrl(
   ctx: CrlContext,
 ): Promise<SourceResult> {
   const issues: SourceResult['issues'] = [];
-  const base = await firstCurrentCrl(urls, issuer, 'base', ctx, issues);
+  const base = await firstCurrentCrl(urls, urls, cert, issuer, 'base', ctx, issues);
   if (!base)
     return {
       status: issues.every((i) => i.code === 'revocation.fetch-failed') ? 'unreachable' : 'unknown',
@@ -62,7 +64,8 @@ export async function checkByCrl(
   if (deltas.length === 0) return baseResult;
 
   const deltaIssues: SourceResult['issues'] = [];
-  const delta = await firstCurrentCrl(deltas, issuer, 'delta', ctx, deltaIssues);
+  // A delta CRL's issuing distribution point may name the base's point or its own (RFC 5280 §5.2.4).
+  const delta = await firstCurrentCrl(deltas, [...deltas, ...urls], cert, issuer, 'delta', ctx, deltaIssues);
   if (!delta) {
     // The base alone is still a valid (if less fresh) answer: say so instead of failing the check.
     return {
@@ -100,6 +103,8 @@ export async function checkByCrl(
 
 async function firstCurrentCrl(
   urls: string[],
+  scopeUrls: string[],
+  cert: pkijs.Certificate,
   issuer: pkijs.Certificate,
   kind: 'base' | 'delta',
   ctx: CrlContext,
@@ -107,7 +112,7 @@ async function firstCurrentCrl(
 ): Promise<CurrentCrl | undefined> {
   for (const url of urls) {
     try {
-      const crl = await loadCrl(url, issuer, kind, ctx);
+      const crl = await loadCrl(url, scopeUrls, cert, issuer, kind, ctx);
       return { crl, url };
     } catch (e) {
       if (!isSelloError(e)) throw e;
@@ -119,6 +124,8 @@ async function firstCurrentCrl(
 
 async function loadCrl(
   url: string,
+  scopeUrls: string[],
+  cert: pkijs.Certificate,
   issuer: pkijs.Certificate,
   kind: 'base' | 'delta',
   ctx: CrlContext,
@@ -128,19 +135,15 @@ async function loadCrl(
   if (cached && cached.expiresAt > ctx.now.getTime()) {
     const crl = parseCrl(cached.der, url);
     // Verified again: the cache may live in storage a page can write to.
-    await verifyCrl(crl, issuer, kind, url, ctx);
+    await verifyCrl(crl, { cert, issuer, kind, url, scopeUrls }, ctx);
     return crl;
   }
-  const bytes = await ctx.budget.fetchBytes(url, {
-    method: 'GET',
-    accept: 'application/pkix-crl, application/x-pkcs7-crl, */*',
-    maxBytes: MAX_CRL_BYTES,
-  });
+  const bytes = await fetchShared(url, ctx);
   const der = looksLikePem(bytes)
     ? (pemDecodeAll(fromUtf8(bytes)).find((b) => b.label === 'X509 CRL')?.der ?? bytes)
     : bytes;
   const crl = parseCrl(der, url);
-  await verifyCrl(crl, issuer, kind, url, ctx);
+  await verifyCrl(crl, { cert, issuer, kind, url, scopeUrls }, ctx);
   const nextUpdate = crl.nextUpdate?.value;
   if (ctx.cache && nextUpdate) await ctx.cache.set(key, { der, expiresAt: nextUpdate.getTime() });
   return crl;
@@ -156,11 +159,16 @@ function parseCrl(der: Uint8Array, url: string): pkijs.CertificateRevocationList
 
 async function verifyCrl(
   crl: pkijs.CertificateRevocationList,
-  issuer: pkijs.Certificate,
-  kind: 'base' | 'delta',
-  url: string,
+  target: {
+    cert: pkijs.Certificate;
+    issuer: pkijs.Certificate;
+    kind: 'base' | 'delta';
+    url: string;
+    scopeUrls: string[];
+  },
   ctx: CrlContext,
 ): Promise<void> {
+  const { cert, issuer, kind, url } = target;
   if (!equalBytes(nameDer(crl.issuer), nameDer(issuer.subject))) {
     throw new SelloError(
       'revocation.crl-wrong-issuer',
@@ -210,19 +218,7 @@ async function verifyCrl(
   }
   const idp = crl.crlExtensions?.extensions.find((e) => e.extnID === OID_ISSUING_DP)?.parsedValue as
     pkijs.IssuingDistributionPoint | undefined;
-  if (
-    idp &&
-    (idp.indirectCRL ||
-      idp.onlyContainsCACerts ||
-      idp.onlyContainsAttributeCerts ||
-      idp.onlySomeReasons !== undefined)
-  ) {
-    // Partial and indirect CRLs cannot prove an end-entity certificate good.
-    throw new SelloError(
-      'revocation.crl-unsupported',
-      `the CRL at ${url} is partial or indirect, which Sello does not use`,
-    );
-  }
+  if (idp) checkScope(idp, cert, target.scopeUrls, url);
 
   const now = ctx.now.getTime();
   if (crl.thisUpdate.value.getTime() > now + ctx.clockSkewMs) {
@@ -285,4 +281,53 @@ function freshestCrlUrls(crl: pkijs.CertificateRevocationList): string[] {
     }
   }
   return urls;
+}
+
+/**
+ * RFC 5280 §6.3.3 (b): a CRL with an issuing distribution point only speaks for the certificates in its
+ * scope. Without this check a CRL for another partition (or for CA certificates only) could be
+ * served to "prove" a revoked certificate good.
+ */
+function checkScope(
+  idp: pkijs.IssuingDistributionPoint,
+  cert: pkijs.Certificate,
+  scopeUrls: string[],
+  url: string,
+): void {
+  const refuse = (why: string): never => {
+    throw new SelloError('revocation.crl-scope', `the CRL at ${url} ${why}`);
+  };
+  if (idp.indirectCRL) refuse('is an indirect CRL, which Sello does not use');
+  if (idp.onlySomeReasons !== undefined) refuse('covers only some revocation reasons');
+  if (idp.onlyContainsAttributeCerts) refuse('covers only attribute certificates');
+  const isCA =
+    (
+      cert.extensions?.find((e) => e.extnID === '2.5.29.19')?.parsedValue as
+        pkijs.BasicConstraints | undefined
+    )?.cA === true;
+  if (idp.onlyContainsUserCerts && isCA) refuse('covers only end-entity certificates');
+  if (idp.onlyContainsCACerts && !isCA) refuse('covers only CA certificates');
+  const point = idp.distributionPoint;
+  if (point === undefined) return;
+  if (!Array.isArray(point)) refuse('names its scope relative to the issuer, which Sello does not support');
+  const names = (point as pkijs.GeneralName[]).filter((gn) => gn.type === 6).map((gn) => String(gn.value));
+  if (!names.some((n) => scopeUrls.includes(n)))
+    refuse('belongs to another distribution point than the certificate names');
+}
+
+async function fetchShared(url: string, ctx: CrlContext): Promise<Uint8Array> {
+  const pending = ctx.inFlight?.get(url);
+  if (pending) return pending;
+  const fetching = ctx.budget.fetchBytes(url, {
+    method: 'GET',
+    accept: 'application/pkix-crl, application/x-pkcs7-crl, */*',
+    maxBytes: MAX_CRL_BYTES,
+  });
+  if (!ctx.inFlight) return fetching;
+  ctx.inFlight.set(url, fetching);
+  try {
+    return await fetching;
+  } finally {
+    ctx.inFlight.delete(url);
+  }
 }

@@ -60,6 +60,9 @@ beforeAll(async () => {
     ocspDownCrlUp: leaf('fallback', [ocsp(closedPort), cdp(http.url('/ca.crl'))]),
     delta: leaf('delta', [cdp(http.url('/base.crl')), `freshestCRL = URI:${http.url('/delta.crl')}`]),
     noSource: leaf('no-source', []),
+    inScope: leaf('in-scope', [cdp(http.url('/partition1.crl'))]),
+    otherPartition: leaf('other-partition', [cdp(http.url('/partition2.crl'))]),
+    caOnly: leaf('ca-only', [cdp(http.url('/ca-only.crl'))]),
   });
   ca.revoke(certs.ocspRevoked!, 'keyCompromise');
   ca.revoke(certs.crlRevoked!, 'superseded');
@@ -77,6 +80,10 @@ beforeAll(async () => {
     body: ca.crl({ lastUpdate: '20250101000000Z', nextUpdate: '20250102000000Z' }),
   });
   http.routes.set('/impostor.crl', { body: impostor.crl() });
+  http.routes.set('/partition1.crl', { body: ca.crl({ idpUrl: http.url('/partition1.crl') }) });
+  // A CRL for partition 1 served where the certificate expects partition 2's.
+  http.routes.set('/partition2.crl', { body: ca.crl({ idpUrl: http.url('/partition1.crl') }) });
+  http.routes.set('/ca-only.crl', { body: ca.crl({ idpUrl: http.url('/ca-only.crl'), idpOnlyCa: true }) });
 
   responders.push(await ca.startOcspResponder(ocspPort, delegated));
   responders.push(await ca.startOcspResponder(rogueOcspPort, rogue));
@@ -181,6 +188,30 @@ describe('CRLs from openssl ca served over HTTP', () => {
   it('applies a delta CRL on top of the base CRL', async () => {
     const r = await check(certs.delta!.der, ca.cert.der, env);
     expect(r).toMatchObject({ status: 'revoked', source: 'crl', revocationReason: 'keyCompromise' });
+  });
+
+  it('accepts a CRL whose issuing distribution point is the one the certificate names', async () => {
+    expect(await check(certs.inScope!.der, ca.cert.der, env)).toMatchObject({
+      status: 'good',
+      source: 'crl',
+    });
+  });
+
+  it('refuses a CRL for another partition or for CA certificates only', async () => {
+    for (const cert of [certs.otherPartition!, certs.caOnly!]) {
+      const r = await check(cert.der, ca.cert.der, env);
+      expect(r.status).toBe('unknown');
+      expect(codes(r)).toContain('revocation.crl-scope');
+    }
+  });
+
+  it('fetches a CRL once for concurrent checks of several certificates', async () => {
+    const before = http.hits.get('/ca.crl') ?? 0;
+    const results = await Promise.all(
+      [certs.crlGood!, certs.crlGood!, certs.ocspDownCrlUp!].map((c) => check(c.der, ca.cert.der, env)),
+    );
+    expect(results.map((r) => r.status)).toEqual(['good', 'good', 'good']);
+    expect(http.hits.get('/ca.crl')).toBe(before + 1);
   });
 
   it('keeps a CRL until its nextUpdate instead of fetching it again', async () => {
