@@ -196,7 +196,11 @@ export class OpensslCa {
    * is read from its output, not probed: the responder serves one connection at a time, and a probe
    * that connects and closes leaves it waiting on that connection.
    */
-  async startOcspResponder(port: number, signer: IssuedCertificate = this.cert): Promise<ChildProcess> {
+  async startOcspResponder(
+    port: number,
+    signer: IssuedCertificate = this.cert,
+    extraArgs: string[] = [],
+  ): Promise<ChildProcess> {
     const child = spawn(
       'openssl',
       [
@@ -216,6 +220,7 @@ export class OpensslCa {
         '-ignore_err',
         '-timeout',
         '5',
+        ...extraArgs,
       ],
       { cwd: this.dir, stdio: ['ignore', 'pipe', 'pipe'] },
     );

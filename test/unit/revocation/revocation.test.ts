@@ -29,6 +29,7 @@ beforeAll(async () => {
   await http.start();
   const ocspPort = await freePort();
   const rogueOcspPort = await freePort();
+  const caSignedPort = await freePort();
   const closedPort = await freePort(); // nothing will listen here
   const ocsp = (port: number): string => `authorityInfoAccess = OCSP;URI:http://127.0.0.1:${port}/`;
   const cdp = (url: string): string => `crlDistributionPoints = URI:${url}`;
@@ -60,6 +61,7 @@ beforeAll(async () => {
     ocspDownCrlUp: leaf('fallback', [ocsp(closedPort), cdp(http.url('/ca.crl'))]),
     delta: leaf('delta', [cdp(http.url('/base.crl')), `freshestCRL = URI:${http.url('/delta.crl')}`]),
     noSource: leaf('no-source', []),
+    caSigned: leaf('ca-signed', [`authorityInfoAccess = OCSP;URI:${http.url('/ocsp-counted')}`]),
     inScope: leaf('in-scope', [cdp(http.url('/partition1.crl'))]),
     otherPartition: leaf('other-partition', [cdp(http.url('/partition2.crl'))]),
     caOnly: leaf('ca-only', [cdp(http.url('/ca-only.crl'))]),
@@ -87,6 +89,9 @@ beforeAll(async () => {
 
   responders.push(await ca.startOcspResponder(ocspPort, delegated));
   responders.push(await ca.startOcspResponder(rogueOcspPort, rogue));
+  // The CA signing its own responses, naming itself by key hash (ResponderID byKey).
+  responders.push(await ca.startOcspResponder(caSignedPort, ca.cert, ['-resp_key_id']));
+  http.routes.set('/ocsp-counted', { handle: (request) => forward(caSignedPort, request) });
   // A man in the middle that answers every request with the first response it saw (a replay).
   let recorded: Uint8Array | undefined;
   http.routes.set('/replay', {
@@ -110,6 +115,18 @@ afterAll(async () => {
   ca?.remove();
   impostor?.remove();
 });
+
+async function forward(
+  port: number,
+  request: Uint8Array,
+): Promise<{ body: Uint8Array; contentType: string }> {
+  const r = await fetch(`http://127.0.0.1:${port}/`, {
+    method: 'POST',
+    body: Buffer.from(request),
+    headers: { 'content-type': 'application/ocsp-request' },
+  });
+  return { body: new Uint8Array(await r.arrayBuffer()), contentType: 'application/ocsp-response' };
+}
 
 function pem(label: string, der: Uint8Array): string {
   return `-----BEGIN ${label}-----\n${Buffer.from(der).toString('base64').replace(/.{64}/g, '$&\n')}\n-----END ${label}-----\n`;
@@ -135,6 +152,20 @@ describe('OCSP against openssl ocsp with a delegated responder', () => {
     const r = await check(certs.ocspUnknown!.der, ca.cert.der, env);
     expect(r.status).toBe('unknown');
     expect(codes(r)).toContain('revocation.ocsp-unknown-certificate');
+  });
+
+  it('accepts a response signed by the CA itself, named by key hash, and caches it until nextUpdate', async () => {
+    const cached = createRevocationChecker({ mode: 'hard-fail', cache: createMemoryRevocationCache() });
+    const before = http.hits.get('/ocsp-counted') ?? 0;
+    expect(await cached(certs.caSigned!.der, ca.cert.der, env)).toMatchObject({
+      status: 'good',
+      source: 'ocsp',
+    });
+    expect(await cached(certs.caSigned!.der, ca.cert.der, env)).toMatchObject({
+      status: 'good',
+      source: 'ocsp',
+    });
+    expect(http.hits.get('/ocsp-counted')).toBe(before + 1);
   });
 
   it('refuses a response signed by a certificate the CA issued without id-kp-OCSPSigning', async () => {
