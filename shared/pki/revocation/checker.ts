@@ -5,6 +5,7 @@
  */
 import * as pkijs from 'pkijs';
 import type { CoreEnv } from '../../env';
+import { SelloError } from '../../errors';
 import { parseCertificate, revocationSources } from './certificate-sources';
 import { checkByCrl } from './crl';
 import { createFetchBudget } from './fetch-budget';
@@ -74,7 +75,16 @@ export function createRevocationChecker(options: RevocationCheckerOptions): Revo
     for (const source of order) {
       const run = ask[source];
       if (!run) continue;
-      const result = await run();
+      const result = await run().catch((e: unknown): SourceResult => {
+        // A response PKI.js cannot digest must not abort the whole validation: it is an answer we
+        // cannot use, reported with its cause like any other.
+        const code = e instanceof SelloError ? e.code : 'revocation.failed';
+        const message = e instanceof Error ? e.message.split('\n')[0]! : String(e);
+        return {
+          status: 'unknown',
+          issues: [issue(code, `${source.toUpperCase()} check failed: ${message}`)],
+        };
+      });
       tried.push({ source, result });
       if (result.status === 'good' || result.status === 'revoked') break;
     }
@@ -167,7 +177,7 @@ function validateOptions(
   };
   return {
     mode: options.mode,
-    prefer: options.prefer ?? 'ocsp',
+    prefer: oneOf('prefer', options.prefer ?? 'ocsp', ['ocsp', 'crl'] as const),
     connectionTimeoutMs: positive('connectionTimeoutMs', options.connectionTimeoutMs, 60_000),
     retrievalTimeoutMs: positive('retrievalTimeoutMs', options.retrievalTimeoutMs, 10_000),
     cache: options.cache,
@@ -175,4 +185,10 @@ function validateOptions(
     requireOcspNonce: options.requireOcspNonce ?? false,
     clockSkewMs: options.clockSkewMs ?? 5 * 60_000,
   };
+}
+
+function oneOf<T extends string>(name: string, value: string, allowed: readonly T[]): T {
+  if (!(allowed as readonly string[]).includes(value))
+    throw new TypeError(`${name} must be one of ${allowed.join(', ')}`);
+  return value as T;
 }
