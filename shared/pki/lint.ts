@@ -123,6 +123,8 @@ export async function lintCertificate(
         'cert.untrusted',
         `does not chain to the given anchors: ${result.problem ?? 'no path found'}`,
       );
+  } else {
+    add('info', 'cert.chain-not-checked', 'no trust anchors given (--trust): the chain was not checked');
   }
 
   const order: LintSeverity[] = ['error', 'warning'];
