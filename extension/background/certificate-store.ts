@@ -1,54 +1,59 @@
 /**
- * Correspondents' certificates (imported by the user or harvested from verified signed mail) and the
- * user's own trust anchors. The organisation's anchors come from the `trustAnchors` setting.
+ * Trust anchors: the user's own (IndexedDB) and the organisation's (`trustAnchors` setting), and the
+ * correspondents' certificates as the options page lists them (kept by the address book).
  */
 import { pemDecodeAll } from '../../shared/bytes';
 import { SelloError } from '../../shared/errors';
 import { fingerprintOf, summarizeCertificate, type CertificateSummary } from './certificate-summary';
-import { database, type CertificateRecord } from './database';
+import { addressBook, allRecords, removeCertificateEverywhere } from './address-book';
+import { database } from './database';
 import type { CertificateView } from './replies';
 
-export async function addCertificates(
-  store: 'recipients' | 'trust',
-  ders: Uint8Array[],
-  source: CertificateRecord['source'],
-): Promise<CertificateView[]> {
+export async function addTrustAnchors(ders: Uint8Array[]): Promise<CertificateView[]> {
   const now = new Date();
   const added: CertificateView[] = [];
   const db = await database();
   for (const der of ders) {
     const summary = await summarizeCertificate(der, now);
-    if (store === 'trust' && !summary.isCA) {
-      throw new SelloError('trust.not-ca', `${summary.subject} is not a CA certificate.`);
-    }
-    await db.put(store, {
+    if (!summary.isCA) throw new SelloError('trust.not-ca', `${summary.subject} is not a CA certificate.`);
+    await db.put('trust', {
       fingerprint: summary.fingerprint,
       der,
       emails: summary.emails,
       addedAt: now.toISOString(),
-      source,
+      source: 'imported',
     });
-    added.push({ ...summary, source });
+    added.push({ ...summary, source: 'imported' });
   }
   return added;
 }
 
-export async function listCertificates(store: 'recipients' | 'trust'): Promise<CertificateView[]> {
+export async function removeTrustAnchor(fingerprint: string): Promise<void> {
+  await (await database()).delete('trust', fingerprint);
+}
+
+export async function importRecipientCertificates(ders: Uint8Array[]): Promise<CertificateView[]> {
+  const book = addressBook();
   const now = new Date();
-  const records = await (await database()).getAll(store);
+  const out: CertificateView[] = [];
+  for (const der of ders) {
+    await book.addCertificate(der, { origin: 'imported' });
+    out.push({ ...(await summarizeCertificate(der, now)), source: 'imported' });
+  }
+  return out;
+}
+
+export async function listRecipientCertificates(): Promise<CertificateView[]> {
+  const now = new Date();
   return Promise.all(
-    records.map(async (r) => ({ ...(await summarizeCertificate(r.der, now)), source: r.source })),
+    (await allRecords()).map(async (r) => ({
+      ...(await summarizeCertificate(r.certificate, now)),
+      source: r.origin,
+    })),
   );
 }
 
-export async function removeCertificate(store: 'recipients' | 'trust', fingerprint: string): Promise<void> {
-  await (await database()).delete(store, fingerprint);
-}
-
-export async function certificatesFor(address: string): Promise<Uint8Array[]> {
-  const recs = await (await database()).getAllFromIndex('recipients', 'email', address.toLowerCase());
-  return recs.map((r) => r.der);
-}
+export const removeRecipientCertificate = removeCertificateEverywhere;
 
 /** The organisation's anchors (policy, PEM) first, then the user's own. */
 export async function trustAnchors(

@@ -31,24 +31,8 @@ export interface OutgoingMail {
   attachments: { name: string; type: string; data: Uint8Array }[];
 }
 
-export async function importPkcs12(
-  _der: Uint8Array,
-  _password: string,
-  _env: CoreEnv,
-): Promise<{
-  identities: (Identity & { friendlyName?: string })[];
-  certificates: Uint8Array[];
-  legacyProtection: boolean;
-}> {
-  throw pending('PKCS#12 import');
-}
-export async function exportPkcs12(
-  _identity: Identity,
-  _password: string,
-  _env: CoreEnv,
-): Promise<Uint8Array> {
-  throw pending('PKCS#12 export');
-}
+export { exportPkcs12, importPkcs12 } from '../../shared/keys/pkcs12';
+
 export function buildMail(_mail: OutgoingMail): Uint8Array {
   throw pending('MIME building');
 }

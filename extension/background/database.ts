@@ -3,6 +3,7 @@
  * CryptoKey objects (the non-extractable wrapping key) and binary without base64.
  */
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
+import type { AddressBookRecord } from '../../shared/directory/address-book-store';
 
 export interface Sealed {
   iv: Uint8Array;
@@ -48,7 +49,8 @@ interface SelloDB extends DBSchema {
     value: CryptoKey | PassphraseRecord | KeyPreferences | Record<string, unknown>;
   };
   identities: { key: string; value: IdentityRecord };
-  recipients: { key: string; value: CertificateRecord; indexes: { email: string } };
+  /** Correspondents' certificates, one record per (address, certificate): shared/directory's records. */
+  'address-book': { key: [string, string]; value: AddressBookRecord; indexes: { email: string } };
   trust: { key: string; value: CertificateRecord };
   drafts: { key: string; value: { id: string; savedAt: string; sealed: Sealed } };
 }
@@ -60,8 +62,8 @@ export function database(): Promise<IDBPDatabase<SelloDB>> {
     upgrade(db) {
       db.createObjectStore('meta');
       db.createObjectStore('identities', { keyPath: 'id' });
-      const r = db.createObjectStore('recipients', { keyPath: 'fingerprint' });
-      r.createIndex('email', 'emails', { multiEntry: true });
+      const book = db.createObjectStore('address-book', { keyPath: ['email', 'sha256'] });
+      book.createIndex('email', 'email');
       db.createObjectStore('trust', { keyPath: 'fingerprint' });
       db.createObjectStore('drafts', { keyPath: 'id' });
     },

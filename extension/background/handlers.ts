@@ -1,7 +1,14 @@
 /** The handler for every request type; the router has already checked the sender and the schema. */
 import { fromBase64 } from '../../shared/bytes';
 import { SelloError } from '../../shared/errors';
-import { addCertificates, listCertificates, listTrustAnchors, removeCertificate } from './certificate-store';
+import {
+  addTrustAnchors,
+  importRecipientCertificates,
+  listRecipientCertificates,
+  listTrustAnchors,
+  removeRecipientCertificate,
+  removeTrustAnchor,
+} from './certificate-store';
 import { readCertificateFile } from './certificate-file';
 import { deleteDraft, loadDraft, saveDraft } from './drafts';
 import { recipientStatus, sendDraft } from './jobs/compose-jobs';
@@ -54,13 +61,13 @@ export const handlers: Handlers = {
   },
   'identities.set-default-signing': (r) => setDefaultSigning(r.id),
   'identities.set-encryption-for': (r) => setEncryptionFor(r.address, r.id),
-  'recipients.list': () => listCertificates('recipients'),
+  'recipients.list': listRecipientCertificates,
   'recipients.import': async (r) => ({
-    imported: await addCertificates('recipients', readCertificateFile(fromBase64(r.file)), 'imported'),
+    imported: await importRecipientCertificates(readCertificateFile(fromBase64(r.file))),
   }),
   'recipients.remove': async (r) => {
-    await removeCertificate('recipients', r.fingerprint);
-    return listCertificates('recipients');
+    await removeRecipientCertificate(r.fingerprint);
+    return listRecipientCertificates();
   },
   'trust.list': async () => listTrustAnchors((await currentSettings()).trustAnchors),
   'trust.import': async (r) => {
@@ -69,7 +76,7 @@ export const handlers: Handlers = {
     const refused = [];
     for (const der of certs) {
       try {
-        imported.push(...(await addCertificates('trust', [der], 'imported')));
+        imported.push(...(await addTrustAnchors([der])));
       } catch (e) {
         if (!(e instanceof SelloError) || e.code !== 'trust.not-ca') throw e;
         refused.push({ subject: e.message, reason: 'not-ca' });
@@ -78,7 +85,7 @@ export const handlers: Handlers = {
     return { imported, refused };
   },
   'trust.remove': async (r) => {
-    await removeCertificate('trust', r.fingerprint);
+    await removeTrustAnchor(r.fingerprint);
     return listTrustAnchors((await currentSettings()).trustAnchors);
   },
   'settings.get': settingsView,

@@ -2,6 +2,7 @@
  * What each request answers: JSON-only views (no key material, dates as ISO strings). Frames import
  * these types; the router's handler table is typed against them.
  */
+import type { RecipientStatus } from '../../shared/directory/address-book';
 import type { CertificateSummary } from './certificate-summary';
 import type { Draft, RequestType } from './messages';
 import type { KeystoreStatus } from './keystore';
@@ -17,7 +18,7 @@ export interface IdentityView extends CertificateSummary {
 }
 
 export interface CertificateView extends CertificateSummary {
-  source: 'imported' | 'harvested' | 'organisation';
+  source: 'imported' | 'harvested' | 'directory' | 'organisation';
 }
 
 export interface SettingsView {
@@ -26,10 +27,13 @@ export interface SettingsView {
   managedIssues: { field: string; reason: string }[];
 }
 
-export type RecipientState = 'found' | 'missing' | 'expired' | 'not-for-encryption';
+/** shared/directory's RecipientStatus. */
+export type RecipientState = RecipientStatus;
 export interface RecipientStatusView {
   address: string;
   state: RecipientState;
+  /** The address book's reason, in English (the frame shows the localised state). */
+  reason: string;
   certificate: CertificateSummary | null;
 }
 

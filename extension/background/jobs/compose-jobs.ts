@@ -7,8 +7,8 @@ import { fromBase64 } from '../../../shared/bytes';
 import { defaultEnv } from '../../../shared/env';
 import { SelloError } from '../../../shared/errors';
 import type { Settings } from '../../../shared/policy/settings-definition';
-import { summarizeCertificate, type CertificateSummary } from '../certificate-summary';
-import { certificatesFor } from '../certificate-store';
+import { addressBook } from '../address-book';
+import { summarizeCertificate } from '../certificate-summary';
 import { buildMail, encryptMail, signMail } from '../core';
 import { deleteDraft } from '../drafts';
 import { getIdentity, keyPreferences, listIdentityRecords } from '../keystore';
@@ -18,54 +18,57 @@ import { currentSettings } from '../settings';
 import { currentTransport } from '../transport';
 import { listIdentities } from './identity-jobs';
 
-interface Candidate {
-  der: Uint8Array;
-  summary: CertificateSummary;
+interface Choice extends RecipientStatusView {
+  der: Uint8Array | null;
 }
 
-/** Every certificate we hold for an address: imported/harvested ones and, for our own, our identities. */
-async function candidatesFor(address: string, now: Date): Promise<Candidate[]> {
-  const a = address.toLowerCase();
-  const ders = [...(await certificatesFor(a))];
+/**
+ * Our own addresses encrypt to our own certificate (the one chosen per address in the options);
+ * everybody else goes through the address book, which also says why a recipient is blocked.
+ */
+async function chooseCertificates(addresses: string[], now: Date): Promise<Choice[]> {
+  const own = new Map<string, Uint8Array>();
   const prefs = await keyPreferences();
-  for (const r of await listIdentityRecords()) {
-    if (prefs.encryptionFor[a] === undefined || prefs.encryptionFor[a] === r.id) ders.push(r.certificate);
+  for (const v of await listIdentities()) {
+    if (!v.canEncrypt || v.expiresInDays < 0) continue;
+    const rec = (await listIdentityRecords()).find((r) => r.id === v.id);
+    for (const email of v.emails) {
+      if (rec && (prefs.encryptionFor[email] ?? v.id) === v.id && !own.has(email))
+        own.set(email, rec.certificate);
+    }
   }
-  const out: Candidate[] = [];
-  for (const der of ders) {
-    const summary = await summarizeCertificate(der, now);
-    if (summary.emails.includes(a)) out.push({ der, summary });
+  const others = addresses.filter((a) => !own.has(a.toLowerCase()));
+  const explained = await addressBook().explainRecipients(others, now);
+  const byAddress = new Map(explained.map((e) => [e.email, e]));
+  const out: Choice[] = [];
+  for (const address of addresses) {
+    const a = address.toLowerCase();
+    const mine = own.get(a);
+    if (mine) {
+      out.push({
+        address,
+        state: 'found',
+        reason: 'your own certificate',
+        certificate: await summarizeCertificate(mine, now),
+        der: mine,
+      });
+      continue;
+    }
+    const e = byAddress.get(a)!;
+    const der = e.certificate?.certificate ?? null;
+    out.push({
+      address,
+      state: e.status,
+      reason: e.message,
+      certificate: der ? await summarizeCertificate(der, now) : null,
+      der,
+    });
   }
   return out;
-}
-
-function pick(
-  address: string,
-  cands: Candidate[],
-  now: Date,
-): RecipientStatusView & { der: Uint8Array | null } {
-  const current = cands.filter(
-    (c) => new Date(c.summary.notBefore) <= now && new Date(c.summary.notAfter) > now,
-  );
-  const usable = current.filter((c) => c.summary.canEncrypt);
-  // The newest usable certificate wins: it is the one the correspondent most likely still holds a key for.
-  usable.sort((x, y) => y.summary.notAfter.localeCompare(x.summary.notAfter));
-  const best = usable[0];
-  if (best) return { address, state: 'found', certificate: best.summary, der: best.der };
-  if (current.length > 0)
-    return { address, state: 'not-for-encryption', certificate: current[0]!.summary, der: null };
-  if (cands.length > 0) return { address, state: 'expired', certificate: cands[0]!.summary, der: null };
-  return { address, state: 'missing', certificate: null, der: null };
 }
 
 export async function recipientStatus(addresses: string[]): Promise<RecipientStatusView[]> {
-  const now = new Date();
-  const out: RecipientStatusView[] = [];
-  for (const a of addresses) {
-    const { der: _der, ...view } = pick(a, await candidatesFor(a, now), now);
-    out.push(view);
-  }
-  return out;
+  return (await chooseCertificates(addresses, new Date())).map(({ der: _der, ...view }) => view);
 }
 
 async function signingIdentityId(settings: Settings): Promise<string> {
@@ -111,10 +114,12 @@ export async function sendDraft(draftId: string, draft: Draft) {
   if (encrypt) {
     const blocked: string[] = [];
     // Encrypt to self too, or the sender cannot read their own Sent Items.
-    for (const a of [...new Set([...recipients.map((r) => r.toLowerCase()), from])]) {
-      const p = pick(a, await candidatesFor(a, now), now);
-      if (p.der) encryptionCerts.push(p.der);
-      else blocked.push(`${a} (${p.state})`);
+    for (const c of await chooseCertificates(
+      [...new Set([...recipients.map((r) => r.toLowerCase()), from])],
+      now,
+    )) {
+      if (c.der) encryptionCerts.push(c.der);
+      else blocked.push(`${c.address} (${c.reason})`);
     }
     if (blocked.length > 0) {
       throw new SelloError(
@@ -126,7 +131,7 @@ export async function sendDraft(draftId: string, draft: Draft) {
   }
 
   if (sign) {
-    const ownEnc = (await candidatesFor(from, now)).map((c) => c.der);
+    const ownEnc = (await chooseCertificates([from], now)).flatMap((c) => (c.der ? [c.der] : []));
     mime = await signMail(
       mime,
       signer,

@@ -7,8 +7,8 @@ import { fromBase64, fromUtf8, toBase64 } from '../../../shared/bytes';
 import { defaultEnv } from '../../../shared/env';
 import { SelloError } from '../../../shared/errors';
 import type { Verdict } from '../../../shared/smime/verdict';
-import { summarizeCertificate } from '../certificate-summary';
-import { addCertificates, trustAnchors } from '../certificate-store';
+import { addressBook } from '../address-book';
+import { trustAnchors } from '../certificate-store';
 import {
   chainValidator,
   decodeEntityBody,
@@ -185,14 +185,14 @@ export async function openForReading(
   );
   if (settings.harvestCertificates && verdict.valid) {
     // Only the certificate of a signature that verified: an unverified one could be anybody's.
-    const certs = verdict.layers.flatMap((l) =>
-      l.kind === 'signed'
-        ? l.signers.filter((s) => s.intact && !s.weak && s.certificate).map((s) => s.certificate!)
-        : [],
-    );
-    for (const der of certs) {
-      const s = await summarizeCertificate(der, new Date());
-      if (s.canEncrypt && s.emails.length > 0) await addCertificates('recipients', [der], 'harvested');
+    const book = addressBook();
+    for (const layer of verdict.layers) {
+      if (layer.kind !== 'signed') continue;
+      for (const signer of layer.signers) {
+        if (signer.intact && !signer.weak && signer.certificate) {
+          await book.harvestFromVerifiedMessage({ signerCertificate: signer.certificate });
+        }
+      }
     }
   }
   return {
