@@ -106,3 +106,92 @@ export interface Verdict {
   warnings: VerdictIssue[];
   errors: VerdictIssue[];
 }
+
+/** One signer as printed by `sello verify --json` (the documented fields; see docs/cli.md). */
+export interface SignerJSON {
+  email: string | null;
+  emails: string[];
+  subject: string | null;
+  issuer: string | null;
+  serialNumber: string | null;
+  signingTime: string | null;
+  digestAlgorithm: string;
+  signatureAlgorithm: string;
+  intact: boolean;
+  weak: boolean;
+  trusted: boolean | null;
+  chain: string[];
+  errors: VerdictIssue[];
+  /** Where the signature sits: 'outer'..'inner' order follows `layers`. */
+  layer: number;
+  form: 'detached' | 'opaque';
+  coveredPath: string;
+}
+
+export interface VerdictJSON {
+  valid: boolean;
+  trusted: boolean;
+  fromMatchesSigner: boolean;
+  from: string[];
+  sender: string | null;
+  encrypted: boolean;
+  signed: boolean;
+  coverage: Coverage;
+  signers: SignerJSON[];
+  layers: (
+    Omit<EncryptionLayer, never> | { kind: 'signed'; form: string; coveredPath: string; signerCount: number }
+  )[];
+  warnings: VerdictIssue[];
+  errors: VerdictIssue[];
+}
+
+/** Printable form: DER and Dates become text, every signer of every layer is listed in `signers`. */
+export function verdictToJSON(v: Verdict): VerdictJSON {
+  const signers: SignerJSON[] = [];
+  v.layers.forEach((layer, index) => {
+    if (layer.kind !== 'signed') return;
+    for (const s of layer.signers) {
+      signers.push({
+        email: s.emails[0] ?? null,
+        emails: s.emails,
+        subject: s.subject,
+        issuer: s.issuer,
+        serialNumber: s.serialNumber,
+        signingTime: s.signingTime ? s.signingTime.toISOString() : null,
+        digestAlgorithm: s.digestAlgorithm,
+        signatureAlgorithm: s.signatureAlgorithm,
+        intact: s.intact,
+        weak: s.weak,
+        trusted: s.trust ? s.trust.trusted : null,
+        chain: s.trust?.chain ?? [],
+        errors: [...s.errors, ...(s.trust?.issues ?? [])],
+        layer: index,
+        form: layer.form,
+        coveredPath: layer.coveredPath,
+      });
+    }
+  });
+  return {
+    valid: v.valid,
+    trusted: v.trusted,
+    fromMatchesSigner: v.fromMatchesSigner,
+    from: v.from,
+    sender: v.sender,
+    encrypted: v.layers.some((l) => l.kind === 'encrypted'),
+    signed: v.layers.some((l) => l.kind === 'signed'),
+    coverage: v.coverage,
+    signers,
+    layers: v.layers.map((l) =>
+      l.kind === 'encrypted'
+        ? { ...l }
+        : {
+            kind: 'signed' as const,
+            form: l.form,
+            coveredPath: l.coveredPath,
+            signerCount: l.signers.length,
+          },
+    ),
+    warnings: v.warnings,
+    errors: v.errors,
+  };
+}

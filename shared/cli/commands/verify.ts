@@ -1,4 +1,108 @@
 import type { Command } from 'commander';
+import { defaultEnv, type CoreEnv } from '../../env';
+import type { Identity } from '../../keys/identity';
+import { checkChainToAnchors } from '../../pki/lint-chain';
+import { openMessage } from '../../smime/open';
+import { verdictToJSON, type ChainValidator, type Verdict } from '../../smime/verdict';
+import { EXIT } from '../exit-codes';
+import { aboutFile, loadCertificates, loadIdentity, readInput } from '../input-files';
+import { formatVerdict } from '../verdict-text';
 
-/** `sello verify`: not built yet; the issue that owns it replaces this file. */
-export function register(_program: Command): void {}
+const EXIT_HELP = `
+Exit codes:
+  ${EXIT.ok}   signature intact, chain reaches a --trust anchor, From matches the signer
+  ${EXIT.notSignedOrBroken}   not signed, or the signature is not intact (altered, forged, several signers)
+  ${EXIT.untrusted}   signature intact but its chain does not reach a trust anchor (or no --trust given)
+  ${EXIT.fromMismatch}   signature intact and trusted, but From is not the signer's address
+  ${EXIT.partial}   only part of the message is signed
+  ${EXIT.revoked}   the signer certificate is revoked
+  ${EXIT.weak}   the signature uses SHA-1 or MD5 (refused unless --allow-weak)
+  ${EXIT.io}  a file cannot be read
+  ${EXIT.mime}  the message is not well-formed MIME
+  ${EXIT.cms}  the S/MIME structure is malformed or unsupported
+  ${EXIT.decrypt}  the message is encrypted and cannot be decrypted with the given --key
+  ${EXIT.pkcs12}  the PKCS#12 file cannot be opened (wrong passphrase, malformed)
+  ${EXIT.cert}  a certificate file is malformed
+  ${EXIT.trust}  a --trust file cannot be read`;
+
+/** Exit code of a verdict (the contract above; docs/cli.md repeats it). */
+export function verdictExitCode(v: Verdict): number {
+  const first = v.errors[0]?.code;
+  const decryptFailed = v.errors.some((e) => e.code === 'cms.decrypt-failed' || e.code === 'smime.no-key');
+  if (decryptFailed) return EXIT.decrypt;
+  if (v.coverage.kind === 'partial') return EXIT.partial;
+  if (!v.valid) {
+    if (v.errors.some((e) => e.code === 'smime.weak-signature')) return EXIT.weak;
+    if (first?.startsWith('mime.') && v.layers.length === 0) return EXIT.mime;
+    return EXIT.notSignedOrBroken;
+  }
+  const signer = v.layers.flatMap((l) => (l.kind === 'signed' ? l.signers : [])).find((s) => s.intact);
+  if (signer?.trust?.revocation === 'revoked') return EXIT.revoked;
+  if (!v.trusted) return EXIT.untrusted;
+  if (!v.fromMatchesSigner) return EXIT.fromMismatch;
+  return EXIT.ok;
+}
+
+/**
+ * Chain validation for --trust. Uses shared/pki's path validation when it is available; until then the
+ * small anchor check that `sello lint` uses (signatures and validity up to an anchor).
+ */
+function anchorValidator(anchors: Uint8Array[], env: CoreEnv): ChainValidator {
+  return async ({ certificate, intermediates }) => {
+    const r = await checkChainToAnchors(certificate, intermediates, anchors, env);
+    return {
+      trusted: r.trusted,
+      chain: r.chain,
+      issues: r.problem ? [{ code: 'path.untrusted', message: r.problem }] : [],
+      revocation: 'unchecked',
+      validAtSigningTime: null,
+      validNow: r.trusted,
+    };
+  };
+}
+
+/** `sello verify`: decrypts when needed, verifies, prints the verdict; the exit code says the outcome. */
+export function register(program: Command): void {
+  program
+    .command('verify')
+    .description('verify a signed (or encrypted and signed) message')
+    .option(
+      '--trust <FILE>',
+      'trust anchors: PEM/DER certificate(s) (repeatable)',
+      (v: string, p: string[] = []) => [...p, v],
+    )
+    .option('--key <ID.p12>', 'PKCS#12 identity to decrypt an encrypted message first')
+    .option('--pass-file <F>', 'file whose first line is the PKCS#12 passphrase (default: $SELLO_PASS)')
+    .option('--allow-weak', 'accept SHA-1/MD5 signatures (shown as weak)')
+    .option('--json', 'print the verdict as JSON')
+    .argument('<IN.eml>', 'the message (- for stdin)')
+    .addHelpText('after', EXIT_HELP)
+    .action(
+      async (
+        file: string,
+        o: { trust?: string[]; key?: string; passFile?: string; allowWeak?: boolean; json?: boolean },
+      ) => {
+        const env = defaultEnv();
+        const keys: Identity[] = o.key ? [await loadIdentity(o.key, o.passFile, env)] : [];
+        const anchors: Uint8Array[] = [];
+        for (const t of o.trust ?? []) anchors.push(...(await aboutFile(t, () => loadCertificates(t))));
+        const message = readInput(file);
+        const verdict = await openMessage(
+          message,
+          {
+            keys,
+            allowWeak: o.allowWeak === true,
+            ...(anchors.length > 0 ? { validateChain: anchorValidator(anchors, env) } : {}),
+          },
+          env,
+        );
+        if (o.json) process.stdout.write(`${JSON.stringify(verdictToJSON(verdict), null, 2)}\n`);
+        else process.stdout.write(formatVerdict(verdict));
+        const code = verdictExitCode(verdict);
+        const err = verdict.errors[0];
+        if (code !== EXIT.ok && err && !o.json)
+          process.stderr.write(`sello: ${file}: ${err.message} [${err.code}]\n`);
+        process.exitCode = code;
+      },
+    );
+}

@@ -1,0 +1,62 @@
+/**
+ * Encrypting a message (RFC 8551 §3.3): the body entity is canonicalised and enveloped; the RFC 5322
+ * fields stay outside. CBC gives EnvelopedData (smime-type=enveloped-data), GCM AuthEnvelopedData
+ * (RFC 8551 §3.3: smime-type=authEnveloped-data). Every recipient must get a key, or nothing is written.
+ */
+import { concatBytes, toBase64Lines, utf8 } from '../bytes';
+import type { CoreEnv } from '../env';
+import { SelloError } from '../errors';
+import type { Identity } from '../keys/identity';
+import { canonicalize } from '../mime/canonicalize';
+import { createEnvelope } from './cms-port';
+import { splitTopLevel } from './message-parts';
+import { signMessage, type SignOptions } from './sign';
+
+export interface EncryptOptions {
+  cipher: 'aes-256-cbc' | 'aes-128-cbc' | 'aes-256-gcm' | 'aes-128-gcm';
+  keyTransport: 'rsaes-pkcs1-v1_5' | 'rsaes-oaep-sha1' | 'rsaes-oaep-sha256';
+  recipientId: 'issuer-serial' | 'ski';
+}
+
+export const DEFAULT_ENCRYPT_OPTIONS: EncryptOptions = {
+  cipher: 'aes-256-cbc',
+  keyTransport: 'rsaes-pkcs1-v1_5',
+  recipientId: 'issuer-serial',
+};
+
+export async function encryptMessage(
+  message: Uint8Array,
+  recipients: Uint8Array[],
+  opts: EncryptOptions,
+  env: CoreEnv,
+): Promise<Uint8Array> {
+  if (recipients.length === 0)
+    throw new SelloError('smime.no-recipient', 'There is no recipient to encrypt to.');
+  const { headers, entity } = splitTopLevel(message);
+  const der = await createEnvelope(canonicalize(entity), recipients, opts, env);
+  const gcm = opts.cipher.endsWith('-gcm');
+  return concatBytes(
+    headers,
+    utf8(
+      'MIME-Version: 1.0\r\n' +
+        `Content-Type: application/pkcs7-mime; smime-type=${gcm ? 'authEnveloped-data' : 'enveloped-data'};` +
+        ' name="smime.p7m"\r\n' +
+        'Content-Transfer-Encoding: base64\r\n' +
+        'Content-Disposition: attachment; filename="smime.p7m"\r\n\r\n',
+    ),
+    utf8(`${toBase64Lines(der)}\r\n`),
+  );
+}
+
+/** Sign, then encrypt (RFC 8551 §3.6): the signature is inside, so it is hidden and integrity-protects CBC. */
+export async function signAndEncrypt(
+  message: Uint8Array,
+  signer: Identity,
+  signOpts: SignOptions,
+  recipients: Uint8Array[],
+  opts: EncryptOptions,
+  env: CoreEnv,
+): Promise<Uint8Array> {
+  const signed = await signMessage(message, signer, signOpts, env);
+  return encryptMessage(signed, recipients, opts, env);
+}

@@ -1,0 +1,115 @@
+/**
+ * Signing a message (RFC 8551 §3.5): the body entity (Content-* headers and body) is canonicalised and
+ * signed; the RFC 5322 fields (From, To, Subject, Date, Message-ID ...) stay outside, as every S/MIME
+ * client expects. Clear-signed multipart/signed by default, opaque signed-data on request.
+ */
+import { concatBytes, toBase64Lines, utf8 } from '../bytes';
+import type { CoreEnv } from '../env';
+import { SelloError } from '../errors';
+import type { Identity } from '../keys/identity';
+import { canonicalize } from '../mime/canonicalize';
+import { createSignature } from './cms-port';
+import { indexOfBytes, splitTopLevel } from './message-parts';
+import { summarizeCertificate } from './certificate-summary';
+
+export interface SignOptions {
+  form: 'detached' | 'opaque';
+  hash: 'SHA-256' | 'SHA-384' | 'SHA-512';
+  pss: boolean;
+  /** Certificates besides the signer's: none, the chain without its self-signed root, or all of it. */
+  chain: 'none' | 'no-root' | 'full';
+  /** Announced with SMIMEEncryptionKeyPreference when the signer encrypts with another certificate. */
+  encryptionCertificate?: Uint8Array;
+}
+
+export const DEFAULT_SIGN_OPTIONS: SignOptions = {
+  form: 'detached',
+  hash: 'SHA-256',
+  pss: false,
+  chain: 'no-root',
+};
+
+// RFC 8551 §3.5.3.2: micalg names.
+const MICALG: Record<SignOptions['hash'], string> = {
+  'SHA-256': 'sha-256',
+  'SHA-384': 'sha-384',
+  'SHA-512': 'sha-512',
+};
+
+function chainCertificates(signer: Identity, mode: SignOptions['chain']): Uint8Array[] {
+  if (mode === 'none') return [];
+  if (mode === 'full') return signer.chain;
+  return signer.chain.filter((c) => {
+    try {
+      const s = summarizeCertificate(c);
+      return s.subject !== s.issuer;
+    } catch {
+      return true; // an unreadable certificate is passed on as given; the peer decides
+    }
+  });
+}
+
+/** A boundary that cannot occur in `content` (RFC 2046 §5.1.1), from the environment's randomness. */
+export function boundaryFor(content: Uint8Array, env: CoreEnv): string {
+  for (;;) {
+    const r = env.crypto.getRandomValues(new Uint8Array(12));
+    const b = `----sello-${[...r].map((x) => x.toString(16).padStart(2, '0')).join('')}`;
+    if (indexOfBytes(content, utf8(b)) < 0) return b;
+  }
+}
+
+export async function signMessage(
+  message: Uint8Array,
+  signer: Identity,
+  opts: SignOptions,
+  env: CoreEnv,
+): Promise<Uint8Array> {
+  if (!MICALG[opts.hash])
+    throw new SelloError('smime.unsupported', `Signing with ${opts.hash} is not supported.`);
+  const { headers, entity } = splitTopLevel(message);
+  const content = canonicalize(entity);
+  const der = await createSignature(
+    {
+      content,
+      signer,
+      hash: opts.hash,
+      pss: opts.pss,
+      detached: opts.form === 'detached',
+      extraCertificates: chainCertificates(signer, opts.chain),
+      encryptionCertificate: opts.encryptionCertificate,
+    },
+    env,
+  );
+  if (opts.form === 'opaque') {
+    return concatBytes(
+      headers,
+      utf8(
+        'MIME-Version: 1.0\r\n' +
+          'Content-Type: application/pkcs7-mime; smime-type=signed-data; name="smime.p7m"\r\n' +
+          'Content-Transfer-Encoding: base64\r\n' +
+          'Content-Disposition: attachment; filename="smime.p7m"\r\n\r\n',
+      ),
+      utf8(`${toBase64Lines(der)}\r\n`),
+    );
+  }
+  const boundary = boundaryFor(content, env);
+  return concatBytes(
+    headers,
+    utf8(
+      'MIME-Version: 1.0\r\n' +
+        `Content-Type: multipart/signed; protocol="application/pkcs7-signature"; micalg=${MICALG[opts.hash]};\r\n` +
+        ` boundary="${boundary}"\r\n\r\n` +
+        'This is an S/MIME signed message.\r\n\r\n' +
+        `--${boundary}\r\n`,
+    ),
+    content,
+    utf8(
+      `\r\n--${boundary}\r\n` +
+        'Content-Type: application/pkcs7-signature; name="smime.p7s"\r\n' +
+        'Content-Transfer-Encoding: base64\r\n' +
+        'Content-Disposition: attachment; filename="smime.p7s"\r\n\r\n',
+    ),
+    utf8(toBase64Lines(der)),
+    utf8(`\r\n--${boundary}--\r\n`),
+  );
+}
