@@ -52,7 +52,11 @@ export async function checkByOcsp(
   ctx: OcspContext,
 ): Promise<SourceResult> {
   const issues: SourceResult['issues'] = [];
-  const cacheKey = `ocsp:${toHex(issuer.subjectPublicKeyInfo.subjectPublicKey.valueBlock.valueHexView).slice(0, 64)}:${toHex(cert.serialNumber.valueBlock.valueHexView)}`;
+  const issuerKey = issuer.subjectPublicKeyInfo.subjectPublicKey.valueBlock.valueHexView;
+  const issuerKeyHash = toHex(
+    new Uint8Array(await ctx.crypto.subtle.digest('SHA-256', toArrayBuffer(issuerKey))),
+  );
+  const cacheKey = `ocsp:${issuerKeyHash}:${toHex(cert.serialNumber.valueBlock.valueHexView)}`;
   const cached = await ctx.cache?.get(cacheKey);
   if (cached && cached.expiresAt > ctx.now.getTime()) {
     try {
