@@ -1,0 +1,121 @@
+/**
+ * Canonical form before signing (RFC 8551 §3.1.1, RFC 1847 §5.1): CRLF line ends and only 7-bit
+ * transfer encodings, so no relay has a reason to re-encode or re-wrap a part and break the signature.
+ */
+import { concatBytes, utf8 } from '../bytes';
+import { foldHeader } from './fold-header';
+import { readHeaderBlock } from './header-block';
+import { resolveLimits, type MimeLimits } from './limits';
+import { parseMessage } from './parse-entity';
+import {
+  decodeBody,
+  encodeBase64Lines,
+  encodeQuotedPrintable,
+  getTransferEncoding,
+} from './transfer-encoding';
+import type { MimeEntity } from './types';
+
+/** Every line end as CRLF (bare LF and bare CR included). Returns the input itself when already so. */
+export function toCrlf(bytes: Uint8Array): Uint8Array {
+  let extra = 0;
+  for (let i = 0; i < bytes.length; i++) {
+    const c = bytes[i];
+    if (c === 10 && (i === 0 || bytes[i - 1] !== 13)) extra++;
+    else if (c === 13 && bytes[i + 1] !== 10) extra++;
+  }
+  if (extra === 0) return bytes;
+  const out = new Uint8Array(bytes.length + extra);
+  let o = 0;
+  for (let i = 0; i < bytes.length; i++) {
+    const c = bytes[i]!;
+    if (c === 10 && (i === 0 || bytes[i - 1] !== 13)) {
+      out[o++] = 13;
+      out[o++] = 10;
+    } else if (c === 13 && bytes[i + 1] !== 10) {
+      out[o++] = 13;
+      out[o++] = 10;
+    } else {
+      out[o++] = c;
+    }
+  }
+  return out;
+}
+
+/** True when a body has 8-bit bytes, NUL, or a line longer than RFC 5322's 998 characters. */
+function needsReencoding(body: Uint8Array): boolean {
+  let col = 0;
+  for (let i = 0; i < body.length; i++) {
+    const c = body[i]!;
+    if (c >= 0x80 || c === 0) return true;
+    if (c === 10 || c === 13) col = 0;
+    else if (++col > 998) return true;
+  }
+  return false;
+}
+
+/** The entity's header block with Content-Transfer-Encoding replaced (other fields kept byte for byte). */
+function withTransferEncoding(e: MimeEntity, cte: string, limits: MimeLimits): Uint8Array {
+  const block = readHeaderBlock(e.raw, 0, e.raw.length, limits);
+  const kept = block.fields.filter((f) => f.name.toLowerCase() !== 'content-transfer-encoding');
+  const parts = kept.map((f) => {
+    const bytes = e.raw.subarray(f.start, f.end);
+    const last = bytes[bytes.length - 1];
+    return last === 10 ? bytes : concatBytes(bytes, utf8('\r\n'));
+  });
+  parts.push(utf8(foldHeader('Content-Transfer-Encoding', cte)), utf8('\r\n'));
+  return concatBytes(...parts);
+}
+
+/** Same buffer, so a child's offset inside its parent is known. */
+function offsetIn(parent: MimeEntity, child: MimeEntity): number | undefined {
+  if (child.raw.buffer !== parent.raw.buffer) return undefined;
+  return child.raw.byteOffset - parent.raw.byteOffset;
+}
+
+/** A 7-bit-safe rebuild of the entity, or undefined when it already is. */
+function sevenBit(e: MimeEntity, limits: MimeLimits): Uint8Array | undefined {
+  const cte = getTransferEncoding(e);
+  const composite =
+    e.contentType.type === 'multipart' || (e.contentType.type === 'message' && e.children.length > 0);
+  if (composite && e.children.length > 0) {
+    let changed = false;
+    const pieces: Uint8Array[] = [];
+    let cursor = e.body.byteOffset - e.raw.byteOffset;
+    for (const child of e.children) {
+      const at = offsetIn(e, child);
+      const rebuilt = at === undefined ? undefined : sevenBit(child, limits);
+      if (at === undefined || rebuilt === undefined) continue;
+      pieces.push(e.raw.subarray(cursor, at), rebuilt);
+      cursor = at + child.raw.length;
+      changed = true;
+    }
+    // RFC 2045 §6.4: a composite is labelled by its most-encoded part; once those are 7-bit, so is it.
+    const relabel = cte === '8bit' || cte === 'binary';
+    if (!changed && !relabel) return undefined;
+    pieces.push(e.raw.subarray(cursor));
+    const head = relabel
+      ? withTransferEncoding(e, '7bit', limits)
+      : e.raw.subarray(0, e.body.byteOffset - e.raw.byteOffset);
+    return concatBytes(head, ...pieces);
+  }
+  if (cte !== '8bit' && cte !== 'binary' && !needsReencoding(e.body)) return undefined;
+  const decoded = decodeBody(e);
+  if (e.contentType.type === 'text') {
+    return concatBytes(withTransferEncoding(e, 'quoted-printable', limits), encodeQuotedPrintable(decoded));
+  }
+  return concatBytes(withTransferEncoding(e, 'base64', limits), encodeBase64Lines(decoded));
+}
+
+/**
+ * Re-encodes every 8bit/binary part (and 7bit-labelled parts that are not) as quoted-printable (text)
+ * or base64 (everything else), keeping all other bytes as they were.
+ */
+export function makeSevenBitSafe(bytes: Uint8Array, limits?: Partial<MimeLimits>): Uint8Array {
+  const resolved = resolveLimits(limits);
+  return sevenBit(parseMessage(bytes, resolved), resolved) ?? bytes;
+}
+
+/** `makeSevenBitSafe` then `toCrlf`: the form a body entity must have before it is signed. */
+export function canonicalize(bytes: Uint8Array, limits?: Partial<MimeLimits>): Uint8Array {
+  return toCrlf(makeSevenBitSafe(bytes, limits));
+}

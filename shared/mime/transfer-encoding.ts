@@ -1,0 +1,221 @@
+/**
+ * Content-Transfer-Encoding (RFC 2045 §6) on bytes: base64 and quoted-printable both ways, without
+ * converting bodies to strings, so 32 MB attachments cost one output buffer each.
+ */
+import { SelloError } from '../errors';
+import { getHeader } from './header-block';
+import type { MimeEntity } from './types';
+
+const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+const B64_BYTES = new TextEncoder().encode(B64);
+const B64_INDEX = (() => {
+  const t = new Int16Array(256).fill(-1);
+  for (let i = 0; i < B64.length; i++) t[B64.charCodeAt(i)] = i;
+  return t;
+})();
+const HEX = new TextEncoder().encode('0123456789ABCDEF');
+
+/** Base64 with CRLF every `width` characters (RFC 2045 §6.8: at most 76). */
+export function encodeBase64Lines(b: Uint8Array, width = 76): Uint8Array {
+  const chars = Math.ceil(b.length / 3) * 4;
+  const lines = Math.ceil(chars / width);
+  const out = new Uint8Array(chars + Math.max(0, lines - 1) * 2);
+  let o = 0;
+  let col = 0;
+  const put = (c: number) => {
+    if (col === width) {
+      out[o++] = 13;
+      out[o++] = 10;
+      col = 0;
+    }
+    out[o++] = c;
+    col++;
+  };
+  let i = 0;
+  for (; i + 2 < b.length; i += 3) {
+    const n = (b[i]! << 16) | (b[i + 1]! << 8) | b[i + 2]!;
+    put(B64_BYTES[n >> 18]!);
+    put(B64_BYTES[(n >> 12) & 63]!);
+    put(B64_BYTES[(n >> 6) & 63]!);
+    put(B64_BYTES[n & 63]!);
+  }
+  if (i < b.length) {
+    const rest = b.length - i;
+    const n = (b[i]! << 16) | (rest > 1 ? b[i + 1]! << 8 : 0);
+    put(B64_BYTES[n >> 18]!);
+    put(B64_BYTES[(n >> 12) & 63]!);
+    put(rest > 1 ? B64_BYTES[(n >> 6) & 63]! : 61);
+    put(61);
+  }
+  return out;
+}
+
+/**
+ * Base64 from bytes. Line breaks and whitespace are skipped and decoding stops at padding; any other
+ * character outside the alphabet is `mime.malformed` rather than silently dropped, because a signature
+ * or an encrypted blob with garbage in it must not turn into different bytes without notice.
+ */
+export function decodeBase64Bytes(src: Uint8Array): Uint8Array {
+  const out = new Uint8Array(Math.floor((src.length * 3) / 4) + 3);
+  let o = 0;
+  let acc = 0;
+  let bits = 0;
+  for (let i = 0; i < src.length; i++) {
+    const c = src[i]!;
+    if (c === 61) break;
+    if (c === 13 || c === 10 || c === 32 || c === 9) continue;
+    const v = B64_INDEX[c]!;
+    if (v < 0) throw new SelloError('mime.malformed', `Invalid base64 content at offset ${i}.`);
+    acc = ((acc << 6) | v) & 0xffffff;
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out[o++] = (acc >> bits) & 0xff;
+    }
+  }
+  return out.slice(0, o);
+}
+
+function hexValue(c: number): number {
+  if (c >= 48 && c <= 57) return c - 48;
+  if (c >= 65 && c <= 70) return c - 55;
+  if (c >= 97 && c <= 102) return c - 87; // lower case is invalid (RFC 2045 §6.7) but common
+  return -1;
+}
+
+/**
+ * Quoted-printable to bytes. Soft line breaks are removed, trailing whitespace added by transport is
+ * dropped (RFC 2045 §6.7 rule 3), and an `=` not followed by two hex digits is kept literally.
+ */
+export function decodeQuotedPrintable(src: Uint8Array): Uint8Array {
+  const out = new Uint8Array(src.length);
+  let o = 0;
+  let keep = 0; // output length without trailing literal whitespace
+  for (let i = 0; i < src.length; i++) {
+    const c = src[i]!;
+    if (c === 61 /* = */) {
+      const h = hexValue(src[i + 1] ?? -1);
+      const l = hexValue(src[i + 2] ?? -1);
+      if (h >= 0 && l >= 0) {
+        out[o++] = (h << 4) | l;
+        keep = o;
+        i += 2;
+        continue;
+      }
+      // Soft line break: '=' then optional whitespace then the line end.
+      let j = i + 1;
+      while (j < src.length && (src[j] === 32 || src[j] === 9)) j++;
+      if (j >= src.length || src[j] === 10 || (src[j] === 13 && src[j + 1] === 10)) {
+        i = j < src.length ? (src[j] === 13 ? j + 1 : j) : j;
+        continue;
+      }
+      out[o++] = c;
+      keep = o;
+    } else if (c === 13 || c === 10) {
+      o = keep;
+      out[o++] = c;
+      keep = o;
+    } else {
+      out[o++] = c;
+      if (c !== 32 && c !== 9) keep = o;
+    }
+  }
+  return out.slice(0, keep === o ? o : keep);
+}
+
+/** A growable byte buffer (a 32 MB body should not become an array of numbers). */
+class ByteSink {
+  buf: Uint8Array;
+  len = 0;
+  constructor(hint: number) {
+    this.buf = new Uint8Array(Math.max(64, hint));
+  }
+  push(c: number): void {
+    if (this.len === this.buf.length) {
+      const bigger = new Uint8Array(this.buf.length * 2);
+      bigger.set(this.buf);
+      this.buf = bigger;
+    }
+    this.buf[this.len++] = c;
+  }
+  result(): Uint8Array {
+    return this.buf.slice(0, this.len);
+  }
+}
+
+const MAX_QP_LINE = 76;
+
+/** "--" could complete a boundary delimiter; "From " is rewritten to ">From " by mbox relays. */
+function riskyLineStart(src: Uint8Array, i: number): boolean {
+  const c = src[i];
+  if (c === 45) return src[i + 1] === 45;
+  return c === 70 && src[i + 1] === 114 && src[i + 2] === 111 && src[i + 3] === 109 && src[i + 4] === 32;
+}
+
+/**
+ * Text to quoted-printable (RFC 2045 §6.7) with CRLF hard line breaks (any of CRLF, LF, CR in the
+ * input counts as one). Beyond the RFC, a line never starts with "--" (it could become a boundary) or
+ * "From " (mbox relays rewrite it to ">From ", breaking signatures), and never ends in whitespace.
+ */
+export function encodeQuotedPrintable(src: Uint8Array): Uint8Array {
+  const sink = new ByteSink(src.length + (src.length >> 3) + 16);
+  let col = 0;
+  const escape = (c: number) => {
+    sink.push(61);
+    sink.push(HEX[c >> 4]!);
+    sink.push(HEX[c & 15]!);
+  };
+  for (let i = 0; i < src.length; i++) {
+    const c = src[i]!;
+    if (c === 13 || c === 10) {
+      if (c === 13 && src[i + 1] === 10) i++;
+      sink.push(13);
+      sink.push(10);
+      col = 0;
+      continue;
+    }
+    const next = src[i + 1];
+    const atLineEnd = next === undefined || next === 13 || next === 10;
+    const printable = (c >= 33 && c <= 126 && c !== 61) || ((c === 32 || c === 9) && !atLineEnd);
+    // Keep room for the '=' of a soft break unless this is the last character of the line.
+    if (col + (printable ? 1 : 3) > (atLineEnd ? MAX_QP_LINE : MAX_QP_LINE - 1)) {
+      sink.push(61);
+      sink.push(13);
+      sink.push(10);
+      col = 0;
+    }
+    if (printable && !(col === 0 && riskyLineStart(src, i))) {
+      sink.push(c);
+      col += 1;
+    } else {
+      escape(c);
+      col += 3;
+    }
+  }
+  return sink.result();
+}
+
+/** The entity's transfer encoding, lower-cased; '7bit' when absent (RFC 2045 §6.1). */
+export function getTransferEncoding(entity: Pick<MimeEntity, 'headers'>): string {
+  return (getHeader(entity, 'content-transfer-encoding') ?? '7bit').trim().toLowerCase() || '7bit';
+}
+
+/** The body with its Content-Transfer-Encoding undone. Identity encodings return a view, not a copy. */
+export function decodeBody(entity: Pick<MimeEntity, 'headers' | 'body'>): Uint8Array {
+  const cte = getTransferEncoding(entity);
+  switch (cte) {
+    case 'base64':
+      return decodeBase64Bytes(entity.body);
+    case 'quoted-printable':
+      return decodeQuotedPrintable(entity.body);
+    case '7bit':
+    case '8bit':
+    case 'binary':
+      return entity.body;
+    default:
+      throw new SelloError(
+        'mime.unsupported-encoding',
+        `Unsupported Content-Transfer-Encoding "${cte.slice(0, 40)}".`,
+      );
+  }
+}
