@@ -152,7 +152,8 @@ export async function rsaPkcs1v15DecryptImplicit(
 ): Promise<Uint8Array> {
   const key = parseRsaPrivateKey(pkcs8);
   const k = byteLength(key.n);
-  if (k < 11 + MIN_PADDING || k > 8192) {
+  // The PRF encodes its output length in bits as two octets: 16384-bit keys are far inside that.
+  if (k < 11 + MIN_PADDING || k > 2048) {
     throw new SelloError('cms.key-unsupported', 'This RSA key size is not supported for decryption.');
   }
   // Some encoders drop leading zero octets of the ciphertext; restore the k-octet form the KDK hashes.
