@@ -39,7 +39,8 @@ export interface Pkcs12Contents {
   certificates: Uint8Array[];
   /**
    * The file relies on protection a modern writer would not choose: PKCS#12/PKCS#5 v1 PBE, DES, 3DES
-   * or RC2, or a SHA-1 MAC. The UI suggests exporting again with Sello.
+   * or RC2, or a SHA-1 MAC. The UI suggests exporting again with Sello. A file with no MAC or with
+   * unencrypted bags is not "legacy" but unprotected, and reports false here.
    */
   legacyProtection: boolean;
 }
