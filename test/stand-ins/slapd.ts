@@ -33,7 +33,17 @@ export function requireSlapd(): void {
 }
 
 /** `ldif` holds the entries below the suffix; the suffix entry itself is added here. */
-export async function startSlapd(ldif: string, suffix = 'dc=example,dc=test'): Promise<Slapd> {
+export interface SlapdTls {
+  certPath: string;
+  keyPath: string;
+}
+
+/** With `tls`, slapd listens on ldaps:// only, presenting that certificate. */
+export async function startSlapd(
+  ldif: string,
+  suffix = 'dc=example,dc=test',
+  tls?: SlapdTls,
+): Promise<Slapd> {
   requireSlapd();
   const dir = mkdtempSync(join(tmpdir(), 'sello-slapd-'));
   mkdirSync(join(dir, 'db'));
@@ -41,6 +51,7 @@ export async function startSlapd(ldif: string, suffix = 'dc=example,dc=test'): P
   const rootPassword = 'directory-admin-secret';
   const conf = [
     ...['core', 'cosine', 'inetorgperson'].map((s) => `include ${SCHEMA_DIR}/${s}.schema`),
+    ...(tls ? [`TLSCertificateFile ${tls.certPath}`, `TLSCertificateKeyFile ${tls.keyPath}`] : []),
     'modulepath /usr/lib/ldap',
     'moduleload back_mdb',
     `pidfile ${join(dir, 'slapd.pid')}`,
@@ -63,7 +74,7 @@ export async function startSlapd(ldif: string, suffix = 'dc=example,dc=test'): P
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const port = await freePort();
-  const url = `ldap://127.0.0.1:${port}`;
+  const url = `${tls ? 'ldaps' : 'ldap'}://127.0.0.1:${port}`;
   // -d 0 keeps slapd in the foreground as our child, so the test can always stop it.
   const child: ChildProcess = spawn(SLAPD, ['-f', join(dir, 'slapd.conf'), '-h', `${url}/`, '-d', '0'], {
     stdio: ['ignore', 'ignore', 'pipe'],

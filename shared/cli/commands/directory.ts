@@ -17,6 +17,7 @@ interface ServeOptions {
   origin: string[];
   cacheTtl: string;
   timeout: string;
+  ldapCa?: string;
 }
 
 export function register(program: Command): void {
@@ -28,6 +29,10 @@ export function register(program: Command): void {
     .description('answer GET /certificates?email=ADDR from the directory (JSON with PEM certificates)')
     .requiredOption('--ldap <url>', 'directory URL, ldap://host:389 or ldaps://host:636')
     .requiredOption('--base <dn>', 'search base, e.g. DC=example,DC=com')
+    .option(
+      '--ldap-ca <file>',
+      'PEM file with the CA certificate(s) of the ldaps:// server (default: system store)',
+    )
     .option('--bind <dn>', 'bind DN (anonymous when absent)')
     .option('--bind-pass-file <file>', 'file holding the bind password (first line)')
     .option('--port <n>', 'HTTP port', '8389')
@@ -54,7 +59,15 @@ export function register(program: Command): void {
         process.stderr.write(
           'sello directory: no --origin given: browsers will not be allowed to read the answers\n',
         );
+      const tlsCaPem = opts.ldapCa
+        ? [
+            await readFile(opts.ldapCa, 'utf8').catch((e: unknown) => {
+              throw new SelloError('io.read-failed', `cannot read ${opts.ldapCa}`, { cause: e });
+            }),
+          ]
+        : undefined;
       const lookup = createLdapCertificateSource({
+        ...(tlsCaPem ? { tlsCaPem } : {}),
         url: opts.ldap,
         baseDn: opts.base,
         timeoutMs,

@@ -25,6 +25,11 @@ export interface LdapSourceOptions {
   timeoutMs: number;
   /** At most this many entries per address (a shared address can match many people). */
   sizeLimit?: number;
+  /**
+   * PEM CA certificates to trust for ldaps:// (a domain's internal CA) instead of the system store.
+   * Simple binds need TLS where Active Directory enforces LDAP signing.
+   */
+  tlsCaPem?: string[];
 }
 
 export type CertificateLookup = (email: string) => Promise<DirectoryCertificateValue[]>;
@@ -43,6 +48,7 @@ export function createLdapCertificateSource(options: LdapSourceOptions): Certifi
       timeout: options.timeoutMs,
       connectTimeout: options.timeoutMs,
       strictDN: true,
+      ...(options.tlsCaPem ? { tlsOptions: { ca: options.tlsCaPem, minVersion: 'TLSv1.2' as const } } : {}),
     });
     try {
       if (options.bindDn) await client.bind(options.bindDn, options.bindPassword ?? '');
@@ -112,6 +118,13 @@ function classify(e: unknown, url: string): SelloError {
     return new SelloError('directory.bind-failed', `the directory at ${url} refused the bind credentials`, {
       cause: e,
     });
+  if (/certificate|self[- ]signed|TLS|SSL|altnames/i.test(message)) {
+    return new SelloError(
+      'directory.tls-failed',
+      `the TLS certificate of ${url} is not trusted: ${message.split('\n')[0]}`,
+      { cause: e },
+    );
+  }
   if (/ECONNREFUSED|ENOTFOUND|EHOSTUNREACH|ECONNRESET|connect/i.test(message))
     return new SelloError('directory.unreachable', `the directory at ${url} cannot be reached`, { cause: e });
   return new SelloError('directory.search-failed', `the directory search failed: ${message.split('\n')[0]}`, {

@@ -265,3 +265,54 @@ describe('directory gateway against slapd', () => {
     });
   });
 });
+
+describe('ldaps:// with the domain CA', () => {
+  let tlsSlapd: Slapd;
+  beforeAll(async () => {
+    const server = ca.issue({
+      cn: 'ldap.example.test',
+      extensions: [
+        'subjectAltName = IP:127.0.0.1',
+        'extendedKeyUsage = serverAuth',
+        'keyUsage = digitalSignature',
+      ],
+    });
+    tlsSlapd = await startSlapd(
+      [
+        'dn: cn=Bob,dc=example,dc=test',
+        'objectClass: inetOrgPerson',
+        'cn: Bob',
+        'sn: B',
+        'mail: bob@example.test',
+        ldifBinary('userCertificate;binary', alice.signing!.der),
+        '',
+      ].join('\n'),
+      'dc=example,dc=test',
+      { certPath: server.certPath, keyPath: server.keyPath },
+    );
+  });
+  afterAll(async () => {
+    await tlsSlapd?.stop();
+  });
+
+  it('binds and searches over TLS when given the CA', async () => {
+    const lookup = createLdapCertificateSource({
+      url: tlsSlapd.url,
+      baseDn: tlsSlapd.suffix,
+      bindDn: tlsSlapd.rootDn,
+      bindPassword: tlsSlapd.rootPassword,
+      timeoutMs: 5000,
+      tlsCaPem: [ca.cert.pem],
+    });
+    expect((await lookup('bob@example.test')).map((v) => v.source)).toEqual(['userCertificate']);
+  });
+
+  it('refuses a server certificate the system store does not trust', async () => {
+    const lookup = createLdapCertificateSource({
+      url: tlsSlapd.url,
+      baseDn: tlsSlapd.suffix,
+      timeoutMs: 5000,
+    });
+    await expect(lookup('bob@example.test')).rejects.toMatchObject({ code: 'directory.tls-failed' });
+  });
+});
