@@ -617,6 +617,7 @@ function topHeaders(mime: Uint8Array): Set<string> | null {
 }
 
 function graphId(): string {
-  // Graph message ids are long base64 strings beginning with AAMk; the shape matters for URL encoding.
-  return `AAMkAG${Buffer.from(randomBytes(30)).toString('base64').replace(/\//g, '-')}=`;
+  // Graph (REST) message ids: base64 of the entry id beginning with AAMk, with '-' and '_' where EWS ids
+  // have '/' and '+' (what convertToRestId changes), ending in '='; the shape matters for URL encoding.
+  return `AAMkAG${Buffer.from(randomBytes(30)).toString('base64').replace(/\//g, '-').replace(/\+/g, '_')}=`;
 }

@@ -1,0 +1,327 @@
+/**
+ * The Outlook add-in's task pane in real Chromium against the Outlook host stand-in and the Graph and
+ * Entra stand-ins; messages made and checked with the openssl command line.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ElementHandle, Page } from 'puppeteer-core';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { OpensslCa, type IssuedCertificate } from '../../stand-ins/openssl-ca';
+import {
+  buildAddin,
+  ewsIdOf,
+  hostCalls,
+  openPane,
+  signInThroughDialog,
+  startAddinSession,
+  textOf,
+  type AddinSession,
+} from './harness';
+
+let s: AddinSession;
+let ca: OpensslCa;
+let alice: IssuedCertificate;
+let bob: IssuedCertificate;
+let work: string;
+const P12_PASSWORD = 'correct horse';
+
+function smimeExtensions(email: string): string[] {
+  return [
+    'basicConstraints = CA:false',
+    'keyUsage = critical, digitalSignature, keyEncipherment',
+    'extendedKeyUsage = emailProtection',
+    `subjectAltName = email:${email}`,
+    'subjectKeyIdentifier = hash',
+    'authorityKeyIdentifier = keyid',
+  ];
+}
+
+function openssl(args: string[], input?: Uint8Array | string): Buffer {
+  return execFileSync('openssl', args, { cwd: work, input, stdio: ['pipe', 'pipe', 'pipe'] });
+}
+
+function p12For(cert: IssuedCertificate, name: string): string {
+  const path = join(work, `${name}.p12`);
+  openssl([
+    'pkcs12',
+    '-export',
+    '-in',
+    cert.certPath,
+    '-inkey',
+    cert.keyPath,
+    '-certfile',
+    ca.cert.certPath,
+    '-passout',
+    `pass:${P12_PASSWORD}`,
+    '-out',
+    path,
+  ]);
+  return path;
+}
+
+async function importKeys(
+  page: Page,
+  p12: string,
+  certificates: { path: string; trust: boolean }[],
+): Promise<void> {
+  await page.click('#keys summary');
+  const file = (await page.$('#p12-file')) as ElementHandle<HTMLInputElement>;
+  await file!.uploadFile(p12);
+  await page.type('#p12-password', P12_PASSWORD);
+  await page.click('#p12-form button[type=submit]');
+  await page.waitForFunction(() => document.getElementById('notice')?.textContent?.startsWith('Imported'), {
+    timeout: 30_000,
+  });
+  for (const c of certificates) {
+    const input = (await page.$('#cert-file')) as ElementHandle<HTMLInputElement>;
+    await input!.uploadFile(c.path);
+    const checked = await page.$eval('#cert-trust', (el) => (el as HTMLInputElement).checked);
+    if (checked !== c.trust) await page.click('#cert-trust');
+    await page.evaluate(() => (document.getElementById('notice')!.textContent = ''));
+    await page.click('#cert-form button[type=submit]');
+    await page.waitForFunction(() => document.getElementById('notice')?.textContent?.startsWith('Imported'));
+  }
+}
+
+const composeScenario = (over: Record<string, unknown> = {}) => ({
+  mode: 'compose' as const,
+  mailbox: '1.14',
+  displayLanguage: 'en-US',
+  user: { emailAddress: 'alice@example.test', displayName: 'Alice' },
+  compose: {
+    to: ['bob@example.test'],
+    cc: [],
+    bcc: [],
+    subject: 'Quarterly figures',
+    html: '<p>The figures are <b>confidential</b>: 42.</p>',
+    text: 'The figures are confidential: 42.',
+    attachments: [
+      {
+        id: 'att1',
+        name: 'figures.csv',
+        base64: Buffer.from('q,v\n1,42\n').toString('base64'),
+        isInline: false,
+      },
+    ],
+  },
+  ...over,
+});
+
+beforeAll(async () => {
+  buildAddin();
+  work = mkdtempSync(join(tmpdir(), 'sello-addin-e2e-'));
+  ca = new OpensslCa('/CN=Sello Add-in Test CA/O=Sello Tests', work);
+  alice = ca.issue({
+    cn: 'Alice',
+    email: 'alice@example.test',
+    keyType: 'rsa2048',
+    extensions: smimeExtensions('alice@example.test'),
+  });
+  bob = ca.issue({
+    cn: 'Bob',
+    email: 'bob@example.test',
+    keyType: 'rsa2048',
+    extensions: smimeExtensions('bob@example.test'),
+  });
+  s = await startAddinSession();
+}, 180_000);
+
+afterAll(async () => {
+  await s?.close();
+});
+
+beforeEach(() => {
+  s.graph.sent.length = 0;
+  s.graph.requests.length = 0;
+  s.graph.faults.length = 0;
+  s.setManaged({});
+});
+
+describe('add-in task pane (compose) with the Outlook host stand-in', () => {
+  it('keeps the draft and explains when Outlook fails to hand over an attachment', async () => {
+    s.setScenario(
+      composeScenario({
+        failures: {
+          getAttachmentContentAsync: {
+            name: 'GenericResponseError',
+            message: 'An internal error has occurred.',
+            code: 9020,
+          },
+        },
+      }),
+    );
+    const page = await openPane(s, 'compose');
+    await page.click('#send');
+    await page.waitForSelector('#error:not([hidden])');
+    const error = await textOf(page, '#error');
+    expect(error).toContain('Outlook reported a problem (GenericResponseError)');
+    expect(error).toContain('Your draft is unchanged');
+    const calls = (await hostCalls(page)).map((c) => c.method);
+    expect(calls).toContain('getAttachmentContentAsync');
+    expect(calls).not.toContain('closeAsync');
+    expect(s.graph.requests).toHaveLength(0);
+    expect(await page.$eval('#send', (b) => (b as HTMLButtonElement).disabled)).toBe(false);
+    await page.close();
+  });
+
+  it('signs and encrypts a draft, sends it through Graph as MIME that openssl cms decrypts and verifies, then discards the draft', async () => {
+    s.setScenario(composeScenario());
+    const page = await openPane(s, 'compose');
+    const bobCert = join(work, 'bob.pem');
+    writeFileSync(bobCert, bob.pem);
+    await importKeys(page, p12For(alice, 'alice'), [{ path: bobCert, trust: false }]);
+    await page.click('#send');
+    await signInThroughDialog(s, page);
+    await page.waitForFunction(() => document.getElementById('notice')?.textContent?.startsWith('Sent'), {
+      timeout: 30_000,
+    });
+    expect(s.graph.sent).toHaveLength(1);
+    const sent = s.graph.sent[0]!;
+    expect(sent.via).toBe('sendMail');
+    writeFileSync(join(work, 'sent.eml'), sent.mime);
+    const signed = openssl([
+      'cms',
+      '-decrypt',
+      '-in',
+      'sent.eml',
+      '-recip',
+      bob.certPath,
+      '-inkey',
+      bob.keyPath,
+    ]);
+    writeFileSync(join(work, 'signed.eml'), signed);
+    const content = openssl(['cms', '-verify', '-in', 'signed.eml', '-CAfile', ca.cert.certPath]).toString();
+    expect(content).toContain('confidential');
+    expect(content).toContain('figures.csv');
+    const close = (await hostCalls(page)).find((c) => c.method === 'closeAsync');
+    expect(close?.args[0]).toEqual({ discardItem: true });
+    await page.close();
+  });
+
+  it('keeps the draft and says so when Graph keeps failing with 500', async () => {
+    s.setScenario(composeScenario());
+    s.graph.injectFault({ kind: 'server-error', path: /sendMail/, times: 10 });
+    const page = await openPane(s, 'compose');
+    await page.click('#send');
+    if (await page.$('#signin:not([hidden])')) await signInThroughDialog(s, page);
+    await page.waitForSelector('#error:not([hidden])', { timeout: 40_000 });
+    const error = await textOf(page, '#error');
+    expect(error).toContain('server error');
+    expect(error).toContain('Your draft is unchanged');
+    expect((await hostCalls(page)).map((c) => c.method)).not.toContain('closeAsync');
+    expect(s.graph.sent).toHaveLength(0);
+    await page.close();
+  }, 60_000);
+});
+
+describe('add-in task pane (read) with the Outlook host stand-in', () => {
+  function opensslMessage(): Uint8Array {
+    const inner = [
+      'Content-Type: text/html; charset=utf-8',
+      '',
+      '<p>Meet at <b>noon</b> by the fountain.</p><img src="https://tracker.example/pixel.gif" alt="x"><script>alert(1)</script>',
+      '',
+    ].join('\r\n');
+    writeFileSync(join(work, 'inner.txt'), inner);
+    openssl([
+      'cms',
+      '-sign',
+      '-in',
+      'inner.txt',
+      '-signer',
+      alice.certPath,
+      '-inkey',
+      alice.keyPath,
+      '-md',
+      'sha256',
+      '-out',
+      'signed-in.eml',
+    ]);
+    openssl([
+      'cms',
+      '-encrypt',
+      '-aes256',
+      '-in',
+      'signed-in.eml',
+      '-out',
+      'encrypted.eml',
+      '-from',
+      'alice@example.test',
+      '-to',
+      'bob@example.test',
+      '-subject',
+      'Lunch',
+      bob.certPath,
+    ]);
+    return new Uint8Array(readFileSync(join(work, 'encrypted.eml')));
+  }
+
+  it('shows an OpenSSL-made signed and encrypted message, sanitised, with the status bar', async () => {
+    const id = s.graph.addMessage(opensslMessage(), 'Lunch');
+    s.setScenario({
+      mode: 'read',
+      mailbox: '1.8',
+      displayLanguage: 'en-US',
+      user: { emailAddress: 'bob@example.test', displayName: 'Bob' },
+      read: {
+        itemId: ewsIdOf(id),
+        itemClass: 'IPM.Note.SMIME',
+        subject: 'Lunch',
+        from: 'alice@example.test',
+      },
+    });
+    const page = await openPane(s, 'read');
+    const caPath = join(work, 'ca.pem');
+    writeFileSync(caPath, ca.cert.pem);
+    await importKeys(page, p12For(bob, 'bob'), [{ path: caPath, trust: true }]);
+    await signInThroughDialog(s, page);
+    await page.waitForSelector('#status-bar li', { timeout: 30_000 });
+    const status = await textOf(page, '#status-bar');
+    expect(status).toContain('Signed by Alice <alice@example.test>');
+    expect(status).toContain('The sender alice@example.test matches the certificate');
+    expect(status).toContain('Encrypted (AES-256-CBC');
+    const frame = page.frames().find((f) => f.parentFrame() === page.mainFrame())!;
+    const body = await frame.$eval('body', (b) => b.innerHTML);
+    expect(body).toContain('Meet at <b>noon</b>');
+    expect(body).not.toContain('tracker.example');
+    expect(body).not.toContain('<script');
+    expect(await page.$eval('#remote-note', (n) => (n as HTMLElement).hidden)).toBe(false);
+    expect(s.graph.requests.some((r) => r.path.endsWith('/$value') && r.status === 200)).toBe(true);
+    await page.close();
+  });
+
+  it('explains a "Restricted Item" when neither Outlook nor the mailbox gives the S/MIME content', async () => {
+    const stub = new TextEncoder().encode(
+      'From: alice@example.test\r\nTo: bob@example.test\r\nSubject: Restricted Item\r\n\r\nThis item is restricted.\r\n',
+    );
+    const id = s.graph.addMessage(stub, 'Restricted Item');
+    s.setScenario({
+      mode: 'read',
+      mailbox: '1.14',
+      displayLanguage: 'en-US',
+      user: { emailAddress: 'bob@example.test', displayName: 'Bob' },
+      read: {
+        itemId: id,
+        itemClass: 'IPM.Note.SMIME',
+        subject: 'Restricted Item',
+        from: 'alice@example.test',
+        eml: Buffer.from(stub).toString('base64'),
+      },
+    });
+    const page = await openPane(s, 'read');
+    await signInThroughDialog(s, page);
+    await page.waitForFunction(
+      () => document.getElementById('notice')?.textContent?.includes('Restricted Item'),
+      {
+        timeout: 20_000,
+      },
+    );
+    expect(await textOf(page, '#notice')).toContain('Open it in Outlook on the web with Sello');
+    const calls = (await hostCalls(page)).map((c) => c.method);
+    expect(calls).toContain('getAsFileAsync');
+    expect(calls).toContain('convertToRestId');
+    await page.close();
+  });
+});
