@@ -11,7 +11,12 @@ export async function runCli(
   argv: string[],
   isCommanderError: (e: unknown) => boolean,
 ): Promise<void> {
-  program.exitOverride();
+  // Subcommands copy exitOverride only when it is set before they are added: set it on every one.
+  const override = (c: Command): void => {
+    c.exitOverride();
+    c.commands.forEach(override);
+  };
+  override(program);
   try {
     await program.parseAsync(argv);
   } catch (e) {

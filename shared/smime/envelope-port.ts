@@ -454,7 +454,8 @@ export async function openEnvelope(der: Uint8Array, identity: Identity, env: Cor
         try {
           const content = await decryptWithPkijs(der, identity, index, env);
           return { ...base, keyManagement: 'ecdh-ss', content };
-        } catch {
+        } catch (e) {
+          if (process.env.SELLO_DEBUG) console.error(e);
           continue; // not ours, or not decryptable: the uniform failure below covers it
         }
       }
