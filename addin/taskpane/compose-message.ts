@@ -9,7 +9,7 @@ import { toBase64 } from '../../shared/bytes';
 import type { CoreEnv } from '../../shared/env';
 import { SelloError } from '../../shared/errors';
 import { SEND_MAIL_MAX_BASE64, type GraphClient, type Progress } from '../../shared/graph/graph-client';
-import { buildMail, largeMessagePayload, sealMail } from './core';
+import { buildMail, largeMessagePayload, sealMail, type SealOptions } from './core';
 import { discardDraft, readDraft, userAddress } from './host';
 import type { Keystore } from './keystore';
 
@@ -26,6 +26,7 @@ export async function sendSecurely(
     graph: () => Promise<GraphClient>;
     keystore: Keystore;
     env: CoreEnv;
+    settings: SealOptions['settings'];
     onProgress?: (p: Progress) => void;
   },
 ): Promise<ComposeResult> {
@@ -55,20 +56,29 @@ export async function sendSecurely(
     }
   }
 
-  const message = buildMail({
-    from,
-    to: draft.to,
-    cc: draft.cc,
-    subject: draft.subject,
-    date: deps.env.now(),
-    html: draft.html,
-    text: draft.text,
-    attachments: draft.attachments,
-  });
-  const sealed = await sealMail(message, { ...choice, signer, recipients: certificates }, deps.env);
+  const message = buildMail(
+    {
+      from,
+      to: draft.to,
+      cc: draft.cc,
+      subject: draft.subject,
+      date: deps.env.now(),
+      html: draft.html,
+      text: draft.text,
+      attachments: draft.attachments,
+    },
+    deps.env,
+  );
+  const sealed = await sealMail(
+    message,
+    { ...choice, signer, recipients: certificates, settings: deps.settings },
+    deps.env,
+  );
   const graph = await deps.graph();
   let via: ComposeResult['via'];
-  if (toBase64(sealed).length <= SEND_MAIL_MAX_BASE64) {
+  // Bcc cannot travel in the MIME (every recipient would see it): the draft path carries it as
+  // bccRecipients, so a message with Bcc goes that way whatever its size.
+  if (draft.bcc.length === 0 && toBase64(sealed).length <= SEND_MAIL_MAX_BASE64) {
     await graph.sendMime(sealed);
     via = 'sendMail';
   } else {

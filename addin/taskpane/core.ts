@@ -1,15 +1,30 @@
 /**
  * The one place the add-in reaches into the shared S/MIME core (shared/mime, keys, smime, pki). All
- * cryptography happens there; nothing in addin/ reimplements it. Entry points whose core module has
- * not landed yet report `smime.unavailable`, which the pane shows as such.
+ * cryptography and MIME work happens there; this file adapts names and picks options from the
+ * settings. Entry points whose core module has not landed yet report `smime.unavailable`.
  */
+import { toBase64 } from '../../shared/bytes';
 import type { CoreEnv } from '../../shared/env';
 import { SelloError } from '../../shared/errors';
 import type { Identity } from '../../shared/keys/identity';
+import {
+  buildMessage,
+  decodeBody,
+  decodeText,
+  getDisposition,
+  getFilename,
+  getHeader,
+  parseMessage,
+  type MimeEntity,
+} from '../../shared/mime';
+import type { Settings } from '../../shared/policy/settings-definition';
+import { encryptMessage, signAndEncrypt, type EncryptOptions } from '../../shared/smime/encrypt';
+import { splitTopLevel } from '../../shared/smime/message-parts';
+import { openMessage } from '../../shared/smime/open';
+import { signMessage, type SignOptions } from '../../shared/smime/sign';
 import type { ChainValidator, Verdict } from '../../shared/smime/verdict';
 
-const pending = (what: string) =>
-  new SelloError('smime.unavailable', `${what} is not available in this build.`);
+export { importPkcs12 } from '../../shared/keys/pkcs12';
 
 export interface OutgoingMail {
   from: string;
@@ -22,22 +37,29 @@ export interface OutgoingMail {
   attachments: { name: string; type: string; data: Uint8Array; inline: boolean; contentId?: string }[];
 }
 
-export interface ImportedPkcs12 {
-  identities: (Identity & { friendlyName?: string })[];
-  certificates: Uint8Array[];
-  legacyProtection: boolean;
-}
-
-export async function importPkcs12(
-  _der: Uint8Array,
-  _password: string,
-  _env: CoreEnv,
-): Promise<ImportedPkcs12> {
-  throw pending('PKCS#12 import');
-}
-
-export function buildMail(_mail: OutgoingMail): Uint8Array {
-  throw pending('MIME building');
+/**
+ * The unsecured message. Bcc is deliberately not a header (it would be inside what every recipient
+ * receives); Bcc recipients are given to Graph separately (compose-message.ts).
+ */
+export function buildMail(mail: OutgoingMail, env: CoreEnv): Uint8Array {
+  return buildMessage(
+    {
+      from: mail.from,
+      to: mail.to,
+      ...(mail.cc.length ? { cc: mail.cc } : {}),
+      subject: mail.subject,
+      date: mail.date,
+      text: mail.text,
+      ...(mail.html ? { html: mail.html } : {}),
+      attachments: mail.attachments.map((a) => ({
+        filename: a.name,
+        contentType: a.type,
+        data: a.data,
+        ...(a.contentId ? { contentId: a.contentId, inline: a.inline } : {}),
+      })),
+    },
+    { now: env.now },
+  );
 }
 
 export interface SealOptions {
@@ -45,33 +67,95 @@ export interface SealOptions {
   encrypt: boolean;
   signer: Identity | null;
   recipients: Uint8Array[];
+  settings: Pick<
+    Settings,
+    | 'signingForm'
+    | 'signingHash'
+    | 'rsaPss'
+    | 'certificateInclusion'
+    | 'encryptionAlgorithm'
+    | 'keyTransport'
+    | 'useKeyIdentifier'
+  >;
 }
 
-/** Sign and/or encrypt a whole RFC 5322 message (sign first, then encrypt: RFC 8551 §3.7). */
-export async function sealMail(_message: Uint8Array, _o: SealOptions, _env: CoreEnv): Promise<Uint8Array> {
-  throw pending('Signing and encryption');
+const HASHES: Record<Settings['signingHash'], SignOptions['hash']> = {
+  sha256: 'SHA-256',
+  sha384: 'SHA-384',
+  sha512: 'SHA-512',
+};
+
+/** Sign and/or encrypt a whole RFC 5322 message; sign first, then encrypt (RFC 8551 §3.6). */
+export async function sealMail(message: Uint8Array, o: SealOptions, env: CoreEnv): Promise<Uint8Array> {
+  const signOpts: SignOptions = {
+    form: o.settings.signingForm,
+    hash: HASHES[o.settings.signingHash],
+    pss: o.settings.rsaPss,
+    chain: o.settings.certificateInclusion,
+  };
+  const encOpts: EncryptOptions = {
+    cipher: o.settings.encryptionAlgorithm,
+    keyTransport: o.settings.keyTransport,
+    recipientId: o.settings.useKeyIdentifier ? 'ski' : 'issuer-serial',
+  };
+  if (o.sign && !o.signer) throw new SelloError('keystore.no-identity', 'There is no signing certificate.');
+  if (o.sign && o.encrypt) return signAndEncrypt(message, o.signer!, signOpts, o.recipients, encOpts, env);
+  if (o.sign) return signMessage(message, o.signer!, signOpts, env);
+  return encryptMessage(message, o.recipients, encOpts, env);
 }
 
-export async function openMail(
-  _message: Uint8Array,
-  _o: { keys: Identity[]; validateChain?: ChainValidator },
-  _env: CoreEnv,
+export function openMail(
+  message: Uint8Array,
+  o: { keys: Identity[]; validateChain?: ChainValidator },
+  env: CoreEnv,
 ): Promise<Verdict> {
-  throw pending('Opening S/MIME');
+  return openMessage(message, o, env);
 }
 
 /** What the read pane shows of the opened content: sanitised later, never trusted. */
 export interface DisplayParts {
   html: string | null;
   text: string | null;
+  /** Content-ID (without <>) -> data: URL, for images the HTML refers to with cid:. */
   inline: Record<string, string>;
   attachments: { name: string; type: string; data: Uint8Array }[];
 }
 
-export function displayParts(_content: Uint8Array): DisplayParts {
-  throw pending('MIME parsing');
+export function displayParts(content: Uint8Array): DisplayParts {
+  const out: DisplayParts = { html: null, text: null, inline: {}, attachments: [] };
+  const walk = (e: MimeEntity) => {
+    const { type, subtype } = e.contentType;
+    if (type === 'multipart') {
+      // multipart/alternative: the last part is the richest; keep the HTML and the text both.
+      for (const child of e.children) walk(child);
+      return;
+    }
+    const filename = getFilename(e);
+    const disposition = getDisposition(e);
+    const contentId = getHeader(e, 'content-id')?.trim().replace(/^<|>$/g, '');
+    if (
+      type === 'text' &&
+      (subtype === 'html' || subtype === 'plain') &&
+      disposition !== 'attachment' &&
+      !filename
+    ) {
+      if (subtype === 'html' && out.html === null) out.html = decodeText(e);
+      if (subtype === 'plain' && out.text === null) out.text = decodeText(e);
+      return;
+    }
+    const data = decodeBody(e);
+    const mediaType = `${type}/${subtype}`;
+    if (contentId && type === 'image' && disposition !== 'attachment') {
+      out.inline[contentId] = `data:${mediaType};base64,${toBase64(data)}`;
+      return;
+    }
+    out.attachments.push({ name: filename ?? 'attachment', type: mediaType, data });
+  };
+  walk(parseMessage(content));
+  return out;
 }
 
+/** The chain validator from shared/pki, once it has landed; until then no trust is claimed. */
 export function chainValidator(_anchors: Uint8Array[], _env: CoreEnv): ChainValidator | undefined {
   return undefined;
 }
@@ -86,13 +170,18 @@ export function isSmime(message: Uint8Array): boolean {
 }
 
 /**
- * For the large-message path: the Exchange item class and the smime.p7m content (the CMS for
- * application/pkcs7-mime, the whole multipart/signed entity for clear-signed), split from our own
- * sealed output with the core's MIME parser.
+ * For the draft path: the Exchange item class and the smime.p7m content, as Exchange stores S/MIME
+ * (the CMS for application/pkcs7-mime; the whole multipart/signed entity, headers included, for
+ * clear-signed), split from our own sealed output by the core.
  */
-export function largeMessagePayload(_sealed: Uint8Array): {
+export function largeMessagePayload(sealed: Uint8Array): {
   messageClass: 'IPM.Note.SMIME' | 'IPM.Note.SMIME.MultipartSigned';
   payload: Uint8Array;
 } {
-  throw pending('MIME splitting');
+  const { entity } = splitTopLevel(sealed);
+  const parsed = parseMessage(entity);
+  if (parsed.contentType.type === 'multipart' && parsed.contentType.subtype === 'signed') {
+    return { messageClass: 'IPM.Note.SMIME.MultipartSigned', payload: entity };
+  }
+  return { messageClass: 'IPM.Note.SMIME', payload: decodeBody(parsed) };
 }

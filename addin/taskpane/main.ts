@@ -130,6 +130,7 @@ function startCompose(): void {
           graph,
           keystore,
           env,
+          settings: settings.values,
           onProgress: (p) => {
             progress.hidden = false;
             progress.value = Math.round((100 * p.sent) / p.total);

@@ -204,8 +204,12 @@ describe('add-in task pane (compose) with the Outlook host stand-in', () => {
     s.setScenario(composeScenario());
     s.graph.injectFault({ kind: 'server-error', path: /sendMail/, times: 10 });
     const page = await openPane(s, 'compose');
+    const bobCert = join(work, 'bob.pem');
+    writeFileSync(bobCert, bob.pem);
+    await importKeys(page, p12For(alice, 'alice'), [{ path: bobCert, trust: false }]);
     await page.click('#send');
-    if (await page.$('#signin:not([hidden])')) await signInThroughDialog(s, page);
+    // Tokens live in the pane's memory only: a new pane signs in again.
+    await signInThroughDialog(s, page);
     await page.waitForSelector('#error:not([hidden])', { timeout: 40_000 });
     const error = await textOf(page, '#error');
     expect(error).toContain('server error');
