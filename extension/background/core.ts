@@ -1,24 +1,27 @@
 /**
- * The one place the extension reaches into the shared S/MIME core (shared/mime, keys, smime, pki).
- * Everything crypto happens there; this file only adapts names. (Temporary: the core modules have not
- * landed yet, so each entry point reports that it is unavailable.)
+ * The one place the extension reaches into the shared S/MIME core. Everything crypto happens there
+ * (shared/keys, shared/smime, shared/pki); this file only adapts names and shapes for the jobs.
  */
 import type { CoreEnv } from '../../shared/env';
-import { SelloError } from '../../shared/errors';
-import type { Identity } from '../../shared/keys/identity';
-import type { ChainValidator, Verdict } from '../../shared/smime/verdict';
+import type { Settings } from '../../shared/policy/settings-definition';
+import {
+  buildMessage,
+  decodeBody,
+  decodeHeaderWords,
+  decodeText,
+  getDisposition,
+  getFilename,
+  getHeader,
+  parseMessage,
+  type MimeEntity,
+} from '../../shared/mime';
+import type { ChainValidator } from '../../shared/smime/verdict';
 
-const pending = (what: string) =>
-  new SelloError('smime.unavailable', `${what} is not available in this build.`);
-
-export interface MimeEntity {
-  path: string;
-  raw: Uint8Array;
-  headers: { name: string; value: string }[];
-  body: Uint8Array;
-  contentType: { type: string; subtype: string; params: Record<string, string> };
-  children: MimeEntity[];
-}
+export { exportPkcs12, importPkcs12 } from '../../shared/keys/pkcs12';
+export { encryptMessage as encryptMail } from '../../shared/smime/encrypt';
+export { openMessage as openMail } from '../../shared/smime/open';
+export { signMessage as signMail } from '../../shared/smime/sign';
+export type { MimeEntity };
 
 export interface OutgoingMail {
   from: string;
@@ -31,49 +34,41 @@ export interface OutgoingMail {
   attachments: { name: string; type: string; data: Uint8Array }[];
 }
 
-export { exportPkcs12, importPkcs12 } from '../../shared/keys/pkcs12';
+/** The message as the compose frame describes it; Bcc never enters it (the transport gets it apart). */
+export function buildMail(mail: OutgoingMail): Uint8Array {
+  return buildMessage({
+    from: mail.from,
+    to: mail.to,
+    ...(mail.cc.length ? { cc: mail.cc } : {}),
+    subject: mail.subject,
+    date: mail.date,
+    text: mail.text,
+    html: mail.html,
+    attachments: mail.attachments.map((a) => ({ filename: a.name, contentType: a.type, data: a.data })),
+  });
+}
 
-export function buildMail(_mail: OutgoingMail): Uint8Array {
-  throw pending('MIME building');
+export function parseMail(message: Uint8Array): MimeEntity {
+  return parseMessage(message);
 }
-export async function signMail(
-  _m: Uint8Array,
-  _signer: Identity,
-  _opts: unknown,
-  _env: CoreEnv,
-): Promise<Uint8Array> {
-  throw pending('Signing');
+
+/** A header's value with RFC 2047 words decoded, or null. */
+export function headerText(e: MimeEntity, name: string): string | null {
+  const v = getHeader(e, name);
+  return v === undefined ? null : decodeHeaderWords(v);
 }
-export async function encryptMail(
-  _m: Uint8Array,
-  _to: Uint8Array[],
-  _opts: unknown,
-  _env: CoreEnv,
-): Promise<Uint8Array> {
-  throw pending('Encryption');
+
+export const decodeEntityBody = (e: MimeEntity): Uint8Array => decodeBody(e);
+export const decodeEntityText = (e: MimeEntity): string => decodeText(e);
+
+export function entityDisposition(e: MimeEntity): { attachment: boolean; filename: string | null } {
+  return { attachment: getDisposition(e) === 'attachment', filename: getFilename(e) ?? null };
 }
-export async function openMail(
-  _m: Uint8Array,
-  _o: { keys: Identity[]; validateChain?: ChainValidator; allowWeak?: boolean },
-  _env: CoreEnv,
-): Promise<Verdict> {
-  throw pending('Opening S/MIME');
-}
-export function parseMail(_m: Uint8Array): MimeEntity {
-  throw pending('MIME parsing');
-}
-export function headerText(_e: MimeEntity, _name: string): string | null {
-  throw pending('MIME parsing');
-}
-export function decodeEntityBody(_e: MimeEntity): Uint8Array {
-  throw pending('MIME parsing');
-}
-export function decodeEntityText(_e: MimeEntity): string {
-  throw pending('MIME parsing');
-}
+
+/** Chain validation against the anchors (shared/pki); undefined until that module is available. */
 export function chainValidator(
   _anchors: Uint8Array[],
-  _settings: import('../../shared/policy/settings-definition').Settings,
+  _settings: Settings,
   _env: CoreEnv,
 ): ChainValidator | undefined {
   return undefined;

@@ -11,6 +11,7 @@ import { addressBook } from '../address-book';
 import { trustAnchors } from '../certificate-store';
 import {
   chainValidator,
+  entityDisposition,
   decodeEntityBody,
   decodeEntityText,
   headerText,
@@ -97,10 +98,10 @@ function isUnder(path: string, roots: string[]): boolean {
 }
 
 function dispositionOf(e: MimeEntity): { attachment: boolean; filename: string | null; cid: string | null } {
-  const disp = headerText(e, 'content-disposition') ?? '';
-  const filename = /filename\*?=\s*"?([^";]+)"?/i.exec(disp)?.[1] ?? e.contentType.params.name ?? null;
   const cid = (headerText(e, 'content-id') ?? '').replace(/[<>\s]/g, '') || null;
-  return { attachment: /^\s*attachment/i.test(disp), filename, cid };
+  // A file name that carries a path would be saved outside the download folder by some tools.
+  const { attachment, filename } = entityDisposition(e);
+  return { attachment, filename: filename ? (filename.split(/[\\/]/).pop() ?? null) : null, cid };
 }
 
 export function displayFor(content: Uint8Array, verdict: Verdict): DisplayMessage {

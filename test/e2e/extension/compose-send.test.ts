@@ -83,7 +83,9 @@ describe('secure compose frame', () => {
     );
     const n = await sendAndWait();
     expect(n.kind).toContain('bad');
-    expect(n.text).toContain('No usable certificate for: dave@example.com (missing)');
+    expect(n.text).toBe(
+      'Not sent: No usable certificate for: dave@example.com (no certificate is known for dave@example.com). Everything you wrote is kept.',
+    );
     expect(server.received).toHaveLength(0);
   });
 

@@ -2,10 +2,10 @@
  * Real Chromium (Debian's /usr/bin/chromium, headless=new) with the built extension (extension/dist)
  * loaded unpacked. One browser per test file; `restart` keeps the profile to test persistence.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { AxePuppeteer } from '@axe-core/puppeteer';
 import puppeteer, { type Browser, type ElementHandle, type Page, type WebWorker } from 'puppeteer-core';
 
 export const DIST = resolve(__dirname, '../../../extension/dist');
@@ -82,10 +82,29 @@ export async function send<T = unknown>(
   return page.evaluate((m) => chrome.runtime.sendMessage(m), msg as never) as never;
 }
 
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/**
+ * axe-core run inside the page. The read frame's content iframes hold the message, not our UI, and are
+ * sandboxed without scripts (axe cannot talk to them): they are left out with `iframes: false`.
+ */
 export async function axeViolations(page: Page): Promise<string[]> {
-  // @axe-core/puppeteer is typed against its own puppeteer; the page is the same CDP page.
-  const r = await new AxePuppeteer(page as never).analyze();
-  return r.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  await page.evaluate(AXE_SOURCE);
+  const violations = await page.evaluate(async () => {
+    const axe = (
+      globalThis as unknown as {
+        axe: {
+          run: (
+            ctx: Document,
+            o: object,
+          ) => Promise<{ violations: { id: string; nodes: { target: string[] }[] }[] }>;
+        };
+      }
+    ).axe;
+    const r = await axe.run(document, { iframes: false });
+    return r.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  });
+  return violations;
 }
 
 export async function screenshot(page: Page, name: string): Promise<void> {
