@@ -39,7 +39,12 @@ function smimeExtensions(email: string): string[] {
 }
 
 function openssl(args: string[], input?: Uint8Array | string): Buffer {
-  return execFileSync('openssl', args, { cwd: work, input, stdio: ['pipe', 'pipe', 'pipe'] });
+  return execFileSync('openssl', args, {
+    cwd: work,
+    input,
+    stdio: ['pipe', 'pipe', 'pipe'],
+    maxBuffer: 64 << 20,
+  });
 }
 
 function p12For(cert: IssuedCertificate, name: string): string {
@@ -218,6 +223,90 @@ describe('add-in task pane (compose) with the Outlook host stand-in', () => {
     expect(s.graph.sent).toHaveLength(0);
     await page.close();
   }, 60_000);
+});
+
+describe('add-in task pane (compose): paths and host versions', () => {
+  async function readyToSend(page: Page): Promise<void> {
+    const bobCert = join(work, 'bob.pem');
+    writeFileSync(bobCert, bob.pem);
+    await importKeys(page, p12For(alice, 'alice'), [{ path: bobCert, trust: false }]);
+  }
+
+  it('sends a message over 3 MB as an IPM.Note.SMIME draft with smime.p7m uploaded in chunks, which openssl cms opens', async () => {
+    const big = Buffer.alloc(3 * 1024 * 1024 + 300 * 1024);
+    for (let i = 0; i < big.length; i++) big[i] = (i * 7919) & 0xff;
+    const base = composeScenario();
+    s.setScenario({
+      ...base,
+      compose: {
+        ...base.compose,
+        attachments: [{ id: 'big1', name: 'scan.bin', base64: big.toString('base64'), isInline: false }],
+      },
+    });
+    const page = await openPane(s, 'compose');
+    await readyToSend(page);
+    await page.click('#send');
+    await signInThroughDialog(s, page);
+    await page.waitForFunction(() => document.getElementById('notice')?.textContent?.startsWith('Sent'), {
+      timeout: 60_000,
+    });
+    const sent = s.graph.sent[0]!;
+    expect(sent.via).toBe('draft-send');
+    expect(sent.messageClass).toBe('IPM.Note.SMIME');
+    expect(sent.draft!.extendedProperties).toEqual([{ id: 'String 0x001A', value: 'IPM.Note.SMIME' }]);
+    const puts = s.graph.requests.filter((r) => r.method === 'PUT');
+    expect(puts.length).toBeGreaterThan(1);
+    expect(puts.at(-1)!.status).toBe(201);
+    expect(await page.$eval('#progress', (p) => (p as HTMLProgressElement).value)).toBe(100);
+    writeFileSync(join(work, 'large.eml'), sent.mime);
+    const signed = openssl([
+      'cms',
+      '-decrypt',
+      '-in',
+      'large.eml',
+      '-recip',
+      bob.certPath,
+      '-inkey',
+      bob.keyPath,
+    ]);
+    writeFileSync(join(work, 'large-signed.eml'), signed);
+    const content = openssl(['cms', '-verify', '-in', 'large-signed.eml', '-CAfile', ca.cert.certPath]);
+    expect(content.includes(big.subarray(0, 57).toString('base64'))).toBe(true);
+    await page.close();
+  }, 120_000);
+
+  it('refreshes an expired access token through the Entra stand-in and still sends', async () => {
+    s.setScenario(composeScenario());
+    s.graph.injectFault({ kind: 'expired-token', path: /sendMail/, times: 1 });
+    const page = await openPane(s, 'compose');
+    await readyToSend(page);
+    await page.click('#send');
+    await signInThroughDialog(s, page);
+    await page.waitForFunction(() => document.getElementById('notice')?.textContent?.startsWith('Sent'), {
+      timeout: 30_000,
+    });
+    expect(s.entra.requests.at(-1)!.params.grant_type).toBe('refresh_token');
+    expect(s.graph.requests.filter((r) => r.path.endsWith('/sendMail')).map((r) => r.status)).toEqual([
+      401, 202,
+    ]);
+    await page.close();
+  });
+
+  it('on a Mailbox 1.8 host, which cannot close the draft, says the message was sent and the draft must be deleted', async () => {
+    s.setScenario(composeScenario({ mailbox: '1.8' }));
+    const page = await openPane(s, 'compose');
+    await readyToSend(page);
+    await page.click('#send');
+    await signInThroughDialog(s, page);
+    await page.waitForFunction(() => document.getElementById('notice')?.textContent?.startsWith('Sent'), {
+      timeout: 30_000,
+    });
+    expect(await textOf(page, '#notice')).toContain('delete it yourself');
+    const calls = (await hostCalls(page)).map((c) => c.method);
+    expect(calls).not.toContain('closeAsync');
+    expect(s.graph.sent).toHaveLength(1);
+    await page.close();
+  });
 });
 
 describe('add-in task pane (read) with the Outlook host stand-in', () => {
