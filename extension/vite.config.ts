@@ -7,6 +7,7 @@ import { writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { crx } from '@crxjs/vite-plugin';
+import { format } from 'prettier';
 import { defineConfig, type Plugin } from 'vite';
 import { managedSchema } from '../shared/policy/managed-schema';
 import manifest from './manifest.config';
@@ -16,12 +17,11 @@ const root = dirname(fileURLToPath(import.meta.url));
 function managedSchemaFile(): Plugin {
   return {
     name: 'sello-managed-schema',
-    buildStart() {
+    async buildStart() {
       mkdirSync(resolve(root, 'public'), { recursive: true });
-      writeFileSync(
-        resolve(root, 'public/managed_schema.json'),
-        JSON.stringify(managedSchema(), null, 2) + '\n',
-      );
+      // Formatted as the repository formats JSON, so a build leaves the committed file unchanged.
+      const json = await format(JSON.stringify(managedSchema()), { parser: 'json', printWidth: 110 });
+      writeFileSync(resolve(root, 'public/managed_schema.json'), json);
     },
   };
 }

@@ -74,6 +74,20 @@ function srcdoc(body: string): string {
   return `<!doctype html><html><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="${CONTENT_CSP}"><style>body{font:15px/1.45 system-ui,sans-serif;margin:8px;overflow-wrap:anywhere}pre{white-space:pre-wrap;font:inherit}</style></head><body>${body}</body></html>`;
 }
 
+/**
+ * The content frames are opaque (no allow-same-origin), so their height cannot be measured: estimate
+ * it from the text, within bounds, and let the user resize.
+ */
+function estimatedHeight(kind: 'html' | 'text', content: string): string {
+  const text =
+    kind === 'html'
+      ? content.replace(/<(br|p|div|li|tr|h\d)\b[^>]*>/gi, '\n').replace(/<[^>]*>/g, '')
+      : content;
+  const lines = text.split('\n').reduce((n, line) => n + Math.max(1, Math.ceil(line.length / 90)), 0);
+  const images = kind === 'html' ? (content.match(/<img\b/gi)?.length ?? 0) * 12 : 0;
+  return `${Math.min(40, Math.max(4, lines + images + 1)) * 1.5}em`;
+}
+
 function say(text: string, kind: 'ok' | 'bad' | '' = ''): void {
   const notice = byId('notice');
   notice.className = `notice ${kind}`;
@@ -115,6 +129,7 @@ function renderMessage(d: DisplayMessage, coverage: OpenResult['verdict']['cover
         title: t('contentFrameTitle', String(i + 1)),
         referrerpolicy: 'no-referrer',
       });
+      frame.style.height = estimatedHeight(s.kind, s.content);
       frame.srcdoc = srcdoc(s.kind === 'html' ? sanitize(s.content) : `<pre>${escapeText(s.content)}</pre>`);
       const unsigned = partial && !s.signed;
       return h(

@@ -85,7 +85,12 @@ export function statusLines(v: VerdictView): StatusLine[] {
       else if (!good) add('warn', 'statusNotIntegrityProtected');
     }
   }
-  for (const e of v.errors) lines.push({ level: 'bad', key: e.code, text: errorText(e.code, e.message) });
-  for (const w of v.warnings) lines.push({ level: 'warn', key: w.code, text: errorText(w.code, w.message) });
+  // A broken signature already has its own line (statusSignatureInvalid).
+  for (const e of v.errors.filter((x) => !(x.code === 'cms.bad-signature' && signers.length > 0)))
+    lines.push({ level: 'bad', key: e.code, text: errorText(e.code, e.message) });
+  // The coverage line above already says this, in the frame's own words.
+  const shown = new Set(['smime.partial-signature']);
+  for (const w of v.warnings.filter((x) => !shown.has(x.code)))
+    lines.push({ level: 'warn', key: w.code, text: errorText(w.code, w.message) });
   return lines;
 }

@@ -158,7 +158,19 @@ describe('secure compose frame', () => {
   });
 
   it('is accessible (axe)', async () => {
-    await page.waitForFunction(() => document.querySelectorAll('#to-status li').length > 0);
+    await page.goto(`${s.origin}/frames/compose/index.html`);
+    await page.waitForSelector('body[data-ready]');
+    await setField('#to', 'bob@example.com, dave@example.com');
+    await setField('#subject', 'Contract draft');
+    await page.click('#body');
+    await page.type('#body', 'Hi both, the draft is attached. ');
+    await page.click('[data-command=bold]');
+    await page.type('#body', 'Please reply by Friday.');
+    await uploadTo(page, '#attach', write(f, 'contract-draft.pdf', Buffer.alloc(180_000, 7)));
+    await page.waitForFunction(() => document.querySelector('#attachments')?.textContent?.includes('ready'));
+    await setChecked('#sign', true);
+    await setChecked('#encrypt', true);
+    await page.waitForFunction(() => document.querySelectorAll('#to-status li[data-state]').length === 2);
     expect(await axeViolations(page)).toEqual([]);
     await screenshot(page, 'compose');
   });
