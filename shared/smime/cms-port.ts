@@ -150,6 +150,9 @@ export async function checkSignature(
   }
   const engine = engineFor(env);
   const content = encapsulated(sd);
+  // A detached signature is checked against the detached content only: PKI.js would prefer embedded
+  // content, and a multipart/signed whose SignedData embeds other content must not verify over that.
+  if (detached && content) sd.encapContentInfo.eContent = undefined;
   const data = detached ?? content ?? undefined;
   const certificates = (sd.certificates ?? []).map(certificateBytes).filter((c): c is Uint8Array => !!c);
   const signers: SignerCheck[] = [];
@@ -176,7 +179,8 @@ export async function checkSignature(
       const r = await sd.verify(
         {
           signer: i,
-          data: data.slice().buffer,
+          // toArrayBuffer, not .slice().buffer: a Node Buffer's slice is a view into a shared pool.
+          data: toArrayBuffer(data),
           extendedMode: true,
           checkChain: false,
           // Chain and validity are shared/pki's job; here only the signature itself is checked.

@@ -58,8 +58,9 @@ const HASH_BY_OID: Record<string, string> = {
 const failed = (cause?: unknown) =>
   new SelloError('cms.decrypt-failed', 'The message could not be decrypted.', { cause });
 
+/** A copy with its own exact-size ArrayBuffer (a Node Buffer's slice() would be a view into a pool). */
 function buf(b: Uint8Array): Uint8Array<ArrayBuffer> {
-  return b.slice() as Uint8Array<ArrayBuffer>;
+  return new Uint8Array(b);
 }
 
 // ---------------------------------------------------------------- writing

@@ -3,7 +3,7 @@
  * signed again for triple wrapping), verify what is signed, and say exactly what was and was not
  * protected in one Verdict. Bad input never throws: it becomes a verdict error with a stable code.
  */
-import { concatBytes, utf8 } from '../bytes';
+import { concatBytes, equalBytes, utf8 } from '../bytes';
 import type { CoreEnv } from '../env';
 import { SelloError, type ErrorCode } from '../errors';
 import type { Identity } from '../keys/identity';
@@ -68,8 +68,12 @@ export function isMultipartSigned(entity: MimeEntity): boolean {
   return entity.contentType.type === 'multipart' && entity.contentType.subtype === 'signed';
 }
 
-/** LF-only input (a message saved on Unix) is verified as the CRLF form the signer hashed. */
+/**
+ * A message saved with LF line ends only (a Unix mail store, or a writer that encrypted LF text) is
+ * brought to CRLF, the form it had on the wire. Anything with a CR is left exactly as it is.
+ */
 function toCrlf(bytes: Uint8Array): Uint8Array {
+  if (bytes.includes(0x0d)) return bytes;
   let bare = 0;
   for (let i = 0; i < bytes.length; i++) if (bytes[i] === 0x0a && (i === 0 || bytes[i - 1] !== 0x0d)) bare++;
   if (bare === 0) return bytes;
@@ -122,17 +126,12 @@ async function verifyLayer(
 ): Promise<{ layer: SignatureLayer; content: Uint8Array | null } | null> {
   let check: SignatureCheck;
   try {
+    // The exact bytes of the first part (RFC 1847 §2.1): no re-canonicalisation, so what is shown is
+    // what was signed.
     check = await checkSignature(der, detached, env);
-    if (detached && check.signers.some((s) => !s.intact)) {
-      const crlf = toCrlf(detached);
-      if (crlf !== detached) {
-        const again = await checkSignature(der, crlf, env);
-        if (again.signers.every((s) => s.intact)) check = again;
-      }
-    }
   } catch (e) {
     state.errors.push(issueOf(e, 'cms.malformed', 'The signature is not a well-formed CMS SignedData.'));
-    const layer: SignatureLayer = { kind: 'signed', form, coveredPath, signers: [] };
+    const layer: SignatureLayer = { kind: 'signed', form, coveredPath, signers: [], ignored: null };
     state.layers.push(layer);
     return { layer, content: null };
   }
@@ -141,6 +140,7 @@ async function verifyLayer(
     form,
     coveredPath,
     signers: check.signers.map(signerResult),
+    ignored: null,
   };
   state.layers.push(layer);
   state.certificates.set(layer, check.certificates);
@@ -201,9 +201,9 @@ async function decryptLayer(
   return null;
 }
 
-function parseInner(bytes: Uint8Array, state: OpenState): MimeEntity | null {
+function parseInner(bytes: Uint8Array, state: OpenState, lineEnds: boolean): MimeEntity | null {
   try {
-    return parseMessage(toCrlf(bytes));
+    return parseMessage(lineEnds ? toCrlf(bytes) : bytes);
   } catch (e) {
     state.errors.push(
       issueOf(e, 'mime.malformed', 'The protected content is not a well-formed MIME entity.'),
@@ -212,9 +212,40 @@ function parseInner(bytes: Uint8Array, state: OpenState): MimeEntity | null {
   }
 }
 
+function isEnvelopedEntity(entity: MimeEntity): boolean {
+  if (!isPkcs7Mime(entity)) return false;
+  try {
+    const kind = cmsKind(decodeBody(entity));
+    return kind === 'enveloped' || kind === 'authEnveloped';
+  } catch {
+    return false; // undecodable: not an encryption layer; reported when it is opened
+  }
+}
+
+/**
+ * An outermost signature directly around an encryption layer signs ciphertext: typically a gateway's
+ * transport signature. It is listed and ignored, and the encryption inside is opened (Thunderbird does
+ * the same since bug 1806161).
+ */
+function ignoreIfAroundEncryption(
+  layer: SignatureLayer | undefined,
+  inner: MimeEntity,
+  outermost: boolean,
+): boolean {
+  if (!layer || !outermost || !isEnvelopedEntity(inner)) return false;
+  layer.ignored =
+    'outer signature around an encrypted message: it covers ciphertext, not what the author wrote';
+  return true;
+}
+
 /**
  * Peels the layers that wrap the whole entity; returns the displayed entity, or null when a layer
  * could not be opened.
+ *
+ * Two layers are deliberately left closed and shown as attachments: an encrypted part inside signed
+ * content (decrypting what someone else wrapped in their signature turns the reader into a decryption
+ * oracle), and an S/MIME object inside opaque signed-data (the signer vouched for a blob it may not
+ * have been able to read).
  */
 async function peel(
   root: MimeEntity,
@@ -223,6 +254,9 @@ async function peel(
   env: CoreEnv,
 ): Promise<MimeEntity | null> {
   let entity = root;
+  let outermost = true;
+  let insideSignature = false;
+  let insideOpaque = false;
   for (let depth = 0; ; depth++) {
     if (depth >= MAX_LAYERS) {
       state.errors.push(
@@ -243,8 +277,10 @@ async function peel(
         state.errors.push(issueOf(e, 'mime.malformed', 'The signature part cannot be decoded.'));
         return content;
       }
-      await verifyLayer(der, content.raw, 'detached', '', state, env);
+      const r = await verifyLayer(der, content.raw, 'detached', '', state, env);
+      if (!ignoreIfAroundEncryption(r?.layer, content, outermost)) insideSignature = true;
       entity = content;
+      outermost = false;
       continue;
     }
     if (isPkcs7Mime(entity)) {
@@ -256,29 +292,55 @@ async function peel(
         return null;
       }
       const kind = cmsKind(der);
-      let inner: Uint8Array | null;
+      if (insideOpaque && kind !== 'other') {
+        state.warnings.push(
+          issue(
+            'smime.nested-not-opened',
+            'An S/MIME object inside opaque signed data is shown as an attachment.',
+          ),
+        );
+        return entity;
+      }
       if (kind === 'signed') {
         const r = await verifyLayer(der, undefined, 'opaque', '', state, env);
-        inner = r?.content ?? null;
+        const inner = r?.content ?? null;
         if (!inner) {
           if (!state.errors.some((x) => x.code.startsWith('cms.'))) {
             state.errors.push(issue('smime.no-content', 'The signed-data carries no content.'));
           }
           return null;
         }
-      } else if (kind === 'enveloped' || kind === 'authEnveloped') {
-        inner = await decryptLayer(der, kind, opts.keys, state, env);
-        if (!inner) return null;
-      } else {
-        state.errors.push(
-          issue('smime.unsupported', 'The S/MIME part holds an unsupported CMS content type.'),
-        );
-        return null;
+        // Opaque content is shown exactly as signed: no line-end conversion.
+        const next = parseInner(inner, state, false);
+        if (!next) return null;
+        if (!ignoreIfAroundEncryption(r?.layer, next, outermost)) {
+          insideSignature = true;
+          insideOpaque = true;
+        }
+        entity = next;
+        outermost = false;
+        continue;
       }
-      const next = parseInner(inner, state);
-      if (!next) return null;
-      entity = next;
-      continue;
+      if (kind === 'enveloped' || kind === 'authEnveloped') {
+        if (insideSignature) {
+          state.warnings.push(
+            issue(
+              'smime.nested-encryption-not-opened',
+              'An encrypted part inside signed content is not decrypted (it could make the reader a decryption oracle).',
+            ),
+          );
+          return entity;
+        }
+        const inner = await decryptLayer(der, kind, opts.keys, state, env);
+        if (!inner) return null;
+        const next = parseInner(inner, state, true);
+        if (!next) return null;
+        entity = next;
+        outermost = false;
+        continue;
+      }
+      state.errors.push(issue('smime.unsupported', 'The S/MIME part holds an unsupported CMS content type.'));
+      return null;
     }
     return entity;
   }
@@ -383,7 +445,7 @@ export async function openMessage(message: Uint8Array, opts: OpenOptions, env: C
   };
   let root: MimeEntity;
   try {
-    root = parseMessage(message);
+    root = parseMessage(toCrlf(message));
   } catch (e) {
     state.errors.push(issueOf(e, 'mime.malformed', 'The message is not well-formed MIME.'));
     return verdict;
@@ -399,7 +461,7 @@ export async function openMessage(message: Uint8Array, opts: OpenOptions, env: C
   }
 
   const shown = await peel(root, opts, state, env);
-  const wholeLayers = state.layers.filter((l): l is SignatureLayer => l.kind === 'signed');
+  const wholeLayers = state.layers.filter((l): l is SignatureLayer => l.kind === 'signed' && !l.ignored);
   if (shown) {
     verdict.content = concatBytes(outerHeaderBytes(root), shown === root ? bodyEntity(root) : shown.raw);
     if (wholeLayers.length === 0) {
@@ -409,7 +471,7 @@ export async function openMessage(message: Uint8Array, opts: OpenOptions, env: C
   }
 
   const signatureLayers = state.layers.filter((l): l is SignatureLayer => l.kind === 'signed');
-  await decide(verdict, signatureLayers, shown, opts, state);
+  await decide(verdict, signatureLayers, shown, root, opts, state);
   return verdict;
 }
 
@@ -422,35 +484,43 @@ function bodyEntity(root: MimeEntity): Uint8Array {
   return concatBytes(utf8(`${head}\r\n`), root.body);
 }
 
+/** Thunderbird's tolerance too: more than this between Date and signingTime makes the signature suspect. */
+const MAX_DATE_SKEW_MS = 60 * 60 * 1000;
+
+function sameCertificate(a: SignerInfoResult, b: SignerInfoResult): boolean {
+  return !!a.certificate && !!b.certificate && equalBytes(a.certificate, b.certificate);
+}
+
 async function decide(
   verdict: Verdict,
   signatureLayers: SignatureLayer[],
   shown: MimeEntity | null,
+  root: MimeEntity,
   opts: OpenOptions,
   state: OpenState,
 ): Promise<void> {
-  const whole = signatureLayers.filter((l) => l.coveredPath === '');
-  const nested = signatureLayers.filter((l) => l.coveredPath !== '');
+  for (const layer of signatureLayers) {
+    if (layer.ignored) {
+      state.warnings.push(
+        issue('smime.outer-signature-ignored', `A signature was ignored: ${layer.ignored}.`),
+      );
+    }
+  }
+  const counted = signatureLayers.filter((l) => !l.ignored);
+  const whole = counted.filter((l) => l.coveredPath === '');
+  const nested = counted.filter((l) => l.coveredPath !== '');
   const primary = whole.length > 0 ? whole[whole.length - 1]! : (nested[0] ?? null);
   if (!primary) {
-    for (const l of state.layers) {
-      if (l.kind === 'encrypted' && !l.integrityProtected && shown) {
-        state.warnings.push(
-          issue(
-            'smime.not-integrity-protected',
-            'The message is encrypted with CBC and not signed: it could have been altered in transit.',
-          ),
-        );
-      }
-    }
+    markIntegrity(verdict, state, shown);
     return;
   }
-  for (const layer of signatureLayers) {
+  for (const layer of counted) {
     for (const s of layer.signers) await applyTrust(layer, s, opts, state);
   }
 
   let allLayersGood = true;
-  for (const layer of primary.coveredPath === '' ? whole : [primary]) {
+  const relevant = primary.coveredPath === '' ? whole : [primary];
+  for (const layer of relevant) {
     const intact = layer.signers.filter((s) => s.intact);
     const broken = layer.signers.length - intact.length;
     if (layer.signers.length === 0) {
@@ -500,6 +570,35 @@ async function decide(
     }
   }
   const signer = primary.signers.length === 1 ? primary.signers[0]! : null;
+  // Signatures by different signers over the same content (a signed message signed again): which one
+  // speaks for the author is ambiguous, so none does.
+  if (
+    allLayersGood &&
+    signer &&
+    relevant.some((l) => l.signers[0] && !sameCertificate(l.signers[0], signer))
+  ) {
+    allLayersGood = false;
+    state.errors.push(
+      issue(
+        'smime.several-signers',
+        'The content is signed by several different signers: exactly one is required.',
+      ),
+    );
+  }
+  // Date sits outside the signature: an old signed body re-sent under a new Date is a replay.
+  const dateHeader = getHeader(root, 'Date');
+  const date = dateHeader ? Date.parse(dateHeader) : NaN;
+  if (allLayersGood && signer?.signingTime && !Number.isNaN(date)) {
+    if (Math.abs(date - signer.signingTime.getTime()) > MAX_DATE_SKEW_MS) {
+      allLayersGood = false;
+      state.errors.push(
+        issue(
+          'smime.signing-time-mismatch',
+          'The Date header and the signing time differ by more than an hour: the signed content may be replayed.',
+        ),
+      );
+    }
+  }
   const covered =
     allLayersGood && signer !== null && signer.intact && (!signer.weak || opts.allowWeak === true);
 
@@ -522,22 +621,26 @@ async function decide(
     }
     verdict.valid = false;
   }
-
-  for (const l of state.layers) {
-    if (l.kind === 'encrypted') l.integrityProtected = l.structure === 'AuthEnvelopedData' || verdict.valid;
-    if (l.kind === 'encrypted' && !l.integrityProtected) {
-      state.warnings.push(
-        issue(
-          'smime.not-integrity-protected',
-          'The message is encrypted with CBC and its signature does not verify: it could have been altered.',
-        ),
-      );
-    }
-  }
-
+  markIntegrity(verdict, state, shown);
   if (signer && covered) {
     verdict.fromMatchesSigner = verdict.from.length === 1 && signer.emails.includes(verdict.from[0]!);
     verdict.trusted = verdict.valid && signer.trust?.trusted === true;
+  }
+}
+
+/** CBC has no integrity of its own: only a valid signature inside protects it (EFAIL). */
+function markIntegrity(verdict: Verdict, state: OpenState, shown: MimeEntity | null): void {
+  for (const l of state.layers) {
+    if (l.kind !== 'encrypted' || l.contentCipher === 'unknown') continue;
+    l.integrityProtected = l.structure === 'AuthEnvelopedData' || verdict.valid;
+    if (!l.integrityProtected && shown) {
+      state.warnings.push(
+        issue(
+          'smime.not-integrity-protected',
+          'The message is encrypted with CBC and has no valid signature inside: it could have been altered in transit.',
+        ),
+      );
+    }
   }
 }
 
@@ -550,7 +653,7 @@ export async function decryptMessage(
   keys: Identity[],
   env: CoreEnv,
 ): Promise<{ content: Uint8Array; layer: EncryptionLayer }> {
-  const root = parseMessage(message);
+  const root = parseMessage(toCrlf(message));
   if (!isPkcs7Mime(root)) throw new SelloError('smime.not-encrypted', 'The message is not encrypted.');
   const der = decodeBody(root);
   const kind = cmsKind(der);

@@ -53,6 +53,12 @@ export interface SignatureLayer {
   /** MIME path of the entity this signature covers inside the opened message ('' is the root). */
   coveredPath: string;
   signers: SignerInfoResult[];
+  /**
+   * Why this signature does not count for the verdict, or null when it does. An outermost signature
+   * directly around an encryption layer signs ciphertext (typically a transport signature added by a
+   * gateway): it says nothing about who wrote the plaintext, so it is listed but ignored.
+   */
+  ignored: string | null;
 }
 
 export type Layer = EncryptionLayer | SignatureLayer;
@@ -122,8 +128,10 @@ export interface SignerJSON {
   trusted: boolean | null;
   chain: string[];
   errors: VerdictIssue[];
-  /** Where the signature sits: 'outer'..'inner' order follows `layers`. */
+  /** Index of its layer in `layers` (outside in). */
   layer: number;
+  /** Why this signature does not count for `valid`, or null. */
+  ignored: string | null;
   form: 'detached' | 'opaque';
   coveredPath: string;
 }
@@ -166,6 +174,7 @@ export function verdictToJSON(v: Verdict): VerdictJSON {
         chain: s.trust?.chain ?? [],
         errors: [...s.errors, ...(s.trust?.issues ?? [])],
         layer: index,
+        ignored: layer.ignored,
         form: layer.form,
         coveredPath: layer.coveredPath,
       });

@@ -39,7 +39,8 @@ function messageFrom(user: PkiUser): Uint8Array {
       `From: ${user.name} <${user.email}>`,
       'To: Dana <dana@interop.example>',
       'Subject: interop =?utf-8?q?gr=C3=BC=C3=9Fe?=',
-      'Date: Mon, 26 Jan 2026 10:00:00 +0000',
+      // Now: Sello refuses a signature whose signing time is far from Date (replay).
+      `Date: ${new Date().toUTCString()}`,
       'Message-ID: <interop@interop.example>',
       'MIME-Version: 1.0',
       'Content-Type: text/plain; charset=utf-8',

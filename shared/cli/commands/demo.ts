@@ -7,21 +7,22 @@ import { openMessage } from '../../smime/open';
 import { formatVerdict } from '../verdict-text';
 import { checkChainToAnchors } from '../../pki/lint-chain';
 
-const SAMPLE = [
-  'From: Alice Demo <alice@example.org>',
-  'To: Bob Demo <bob@example.org>',
-  'Subject: Quarterly numbers',
-  'Date: Mon, 26 Jan 2026 10:00:00 +0000',
-  'Message-ID: <demo-1@example.org>',
-  'Content-Type: text/plain; charset=utf-8',
-  'Content-Transfer-Encoding: 8bit',
-  '',
-  'Hi Bob,',
-  '',
-  'the numbers are in. Signed and encrypted with Sello, so only you can read this',
-  'and you can tell it really is from me. Grüße, Alice',
-  '',
-].join('\r\n');
+const sample = (): string =>
+  [
+    'From: Alice Demo <alice@example.org>',
+    'To: Bob Demo <bob@example.org>',
+    'Subject: Quarterly numbers',
+    `Date: ${new Date().toUTCString()}`,
+    'Message-ID: <demo-1@example.org>',
+    'Content-Type: text/plain; charset=utf-8',
+    'Content-Transfer-Encoding: 8bit',
+    '',
+    'Hi Bob,',
+    '',
+    'the numbers are in. Signed and encrypted with Sello, so only you can read this',
+    'and you can tell it really is from me. Grüße, Alice',
+    '',
+  ].join('\r\n');
 
 /**
  * `sello demo` (and `npm start`): a demo CA with Alice and Bob made in memory, a message from Alice
@@ -39,7 +40,7 @@ export function register(program: Command): void {
       const pki = await createDemoPki(env);
       out('Alice signs (SHA-256, multipart/signed) and encrypts (AES-256-GCM, AuthEnvelopedData) to Bob...');
       const sealed = await signAndEncrypt(
-        utf8(SAMPLE),
+        utf8(sample()),
         pki.alice,
         { form: 'detached', hash: 'SHA-256', pss: false, chain: 'no-root' },
         [pki.bob.certificate, pki.alice.certificate],
