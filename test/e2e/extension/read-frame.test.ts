@@ -2,7 +2,9 @@
  * Opening OpenSSL-made messages in the secure read frame and checking what the user sees: the status
  * bar (drawn by the frame), the sanitised content and that nothing remote is loaded.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Page } from 'puppeteer-core';
@@ -148,6 +150,53 @@ describe('secure read frame', () => {
     ).toContain('This part was added later.');
     expect(await axeViolations(page)).toEqual([]);
     await screenshot(page, 'read-partial');
+  });
+
+  it('lists attachments and saves them as they were sent', async () => {
+    const pdf = Buffer.from('%PDF-1.4 fake report\n');
+    const entity = [
+      'Content-Type: multipart/mixed; boundary="mix"',
+      '',
+      '--mix',
+      'Content-Type: text/plain; charset=utf-8',
+      '',
+      'The report is attached.',
+      '--mix',
+      'Content-Type: application/pdf; name="report.pdf"',
+      'Content-Disposition: attachment; filename="report.pdf"',
+      'Content-Transfer-Encoding: base64',
+      '',
+      pdf.toString('base64'),
+      '--mix--',
+      '',
+    ].join('\r\n');
+    const signed = openssl(
+      [
+        'cms',
+        '-sign',
+        '-binary',
+        '-signer',
+        f.carol.cert,
+        '-inkey',
+        f.carol.key,
+        '-from',
+        f.carol.email,
+        '-to',
+        f.alice.email,
+        '-subject',
+        'Report',
+      ],
+      entity,
+    ).toString('latin1');
+    await open('attachment.eml', signed);
+    expect(await textOf(page, '#attachments')).toContain('report.pdf (application/pdf, 1 KB)');
+    const downloads = mkdtempSync(join(tmpdir(), 'sello-dl-'));
+    const cdp = await page.createCDPSession();
+    await cdp.send('Browser.setDownloadBehavior', { behavior: 'allow', downloadPath: downloads });
+    await page.click('#attachments button');
+    for (let i = 0; i < 50 && !existsSync(join(downloads, 'report.pdf')); i++)
+      await new Promise((r) => setTimeout(r, 100));
+    expect(readFileSync(join(downloads, 'report.pdf'))).toEqual(pdf);
   });
 
   it('says when From does not match the signer', async () => {
