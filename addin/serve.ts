@@ -143,3 +143,14 @@ export async function serveAddin(opts: ServeOptions = {}): Promise<RunningAddinS
       }),
   };
 }
+
+// `tsx addin/serve.ts` (npm run serve:addin): serve addin/dist on https://localhost:3000 until stopped.
+if (process.argv[1] && import.meta.url === new URL(`file://${resolve(process.argv[1])}`).href) {
+  serveAddin().then(
+    (s) => console.log(`Sello add-in on ${s.url} (manifest: manifest.xml)`),
+    (e: unknown) => {
+      console.error(e instanceof Error ? e.message : e);
+      process.exit(1);
+    },
+  );
+}

@@ -30,7 +30,9 @@ function signerName(s: SignerInfoResult): string {
 export function statusLines(v: Verdict): StatusLine[] {
   const lines: StatusLine[] = [];
   const add = (level: StatusLine['level'], text: string) => lines.push({ level, text });
-  const signed = v.layers.filter((l): l is SignatureLayer => l.kind === 'signed');
+  const allSigned = v.layers.filter((l): l is SignatureLayer => l.kind === 'signed');
+  // A signature the core set aside (e.g. a gateway's signature over ciphertext) says nothing about the author.
+  const signed = allSigned.filter((l) => l.ignored === null);
   const encrypted = v.layers.filter((l): l is EncryptionLayer => l.kind === 'encrypted');
   const signers = signed.flatMap((l) => l.signers);
   const good = signers.find((s) => s.intact && !s.weak);
@@ -67,6 +69,7 @@ export function statusLines(v: Verdict): StatusLine[] {
     if (e.integrityProtected) add('ok', t('status.integrity'));
     else if (!good) add('warn', t('status.noIntegrity'));
   }
+  for (const l of allSigned) if (l.ignored !== null) add('info', t('status.ignored', l.ignored));
   for (const e of v.errors) add('bad', errorText(e.code, e.message));
   for (const w of v.warnings) add('warn', errorText(w.code, w.message));
   return lines;

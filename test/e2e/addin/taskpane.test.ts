@@ -6,6 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { AxePuppeteer } from '@axe-core/puppeteer';
 import type { ElementHandle, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { OpensslCa, type IssuedCertificate } from '../../stand-ins/openssl-ca';
@@ -382,6 +383,45 @@ describe('add-in task pane (read) with the Outlook host stand-in', () => {
     expect(body).not.toContain('<script');
     expect(await page.$eval('#remote-note', (n) => (n as HTMLElement).hidden)).toBe(false);
     expect(s.graph.requests.some((r) => r.path.endsWith('/$value') && r.status === 200)).toBe(true);
+    await page.close();
+  });
+
+  it('reads through getAsFileAsync on Mailbox 1.14 without Graph, in Spanish, and passes an axe check', async () => {
+    const eml = opensslMessage();
+    s.setScenario({
+      mode: 'read',
+      mailbox: '1.14',
+      displayLanguage: 'es-ES',
+      user: { emailAddress: 'bob@example.test', displayName: 'Bob' },
+      read: {
+        itemId: 'AAMkAGhost/only+item=',
+        itemClass: 'IPM.Note.SMIME',
+        subject: 'Lunch',
+        from: 'alice@example.test',
+        eml: Buffer.from(eml).toString('base64'),
+      },
+    });
+    const page = await openPane(s, 'read');
+    // Import Bob's key here so the test stands alone; the first load could not open the message yet.
+    const caPath = join(work, 'ca.pem');
+    writeFileSync(caPath, ca.cert.pem);
+    await page.click('#keys summary');
+    await ((await page.$('#p12-file')) as ElementHandle<HTMLInputElement>).uploadFile(p12For(bob, 'bob'));
+    await page.type('#p12-password', P12_PASSWORD);
+    await page.click('#p12-form button[type=submit]');
+    await page.waitForFunction(() => document.getElementById('notice')?.textContent?.startsWith('Importado'));
+    await page.reload();
+    await page.waitForSelector('#status-bar li', { timeout: 30_000 });
+    expect(await page.$eval('html', (h) => h.lang)).toBe('es');
+    const status = await textOf(page, '#status-bar');
+    expect(status).toContain('Firmado por Alice <alice@example.test>');
+    expect(status).toContain('Cifrado (AES-256-CBC');
+    expect(s.graph.requests).toHaveLength(0);
+    expect((await hostCalls(page)).map((c) => c.method)).toContain('getAsFileAsync');
+    const axe = await new AxePuppeteer(page as never).exclude('#content').analyze();
+    expect(
+      axe.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
+    ).toEqual([]);
     await page.close();
   });
 

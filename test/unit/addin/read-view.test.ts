@@ -36,7 +36,7 @@ function verdict(over: Partial<Verdict> = {}): Verdict {
         weak: false,
         recipientCount: 1,
       },
-      { kind: 'signed', form: 'detached', coveredPath: '', signers: [signer] },
+      { kind: 'signed', form: 'detached', coveredPath: '', signers: [signer], ignored: null },
     ],
     valid: true,
     trusted: false,
@@ -71,7 +71,13 @@ describe('read status bar', () => {
     const broken = statusLines(
       verdict({
         layers: [
-          { kind: 'signed', form: 'detached', coveredPath: '', signers: [{ ...signer, intact: false }] },
+          {
+            kind: 'signed',
+            form: 'detached',
+            coveredPath: '',
+            signers: [{ ...signer, intact: false }],
+            ignored: null,
+          },
         ],
       }),
     );
