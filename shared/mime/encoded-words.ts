@@ -85,7 +85,8 @@ export function encodeWords(text: string): string {
 /** True when a value can go into an unstructured header as it is. */
 function isPlainHeaderText(text: string): boolean {
   // Longest word bounded so folding can always keep lines under 78 characters.
-  return /^[\x20-\x7e]*$/.test(text) && !text.includes('=?') && !/\S{70}/.test(text);
+  // Leading or trailing spaces would be lost to unfolding (RFC 5322 §2.2.3); encoded-words keep them.
+  return /^[\x20-\x7e]*$/.test(text) && !text.includes('=?') && !/\S{70}/.test(text) && !/^ | $/.test(text);
 }
 
 /** An unstructured header value (Subject): plain when possible, else encoded-words. CR/LF never pass. */

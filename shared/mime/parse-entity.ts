@@ -107,7 +107,7 @@ function parseEntity(
     ctValue === undefined ? { ...defaultType, params: { ...defaultType.params } } : parseContentType(ctValue);
   const entity: MimeEntity = {
     path,
-    raw: buf.subarray(start, end),
+    raw: start === 0 && end === buf.length ? buf : buf.subarray(start, end),
     headers,
     body: buf.subarray(block.bodyStart, end),
     contentType,
