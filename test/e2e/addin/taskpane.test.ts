@@ -458,3 +458,33 @@ describe('add-in task pane (read) with the Outlook host stand-in', () => {
     await page.close();
   });
 });
+
+describe('add-in event runtime (commands.html) with the Outlook host stand-in', () => {
+  it('registers onMessageSendHandler from the built launch-event.js and blocks a plain send under policy', async () => {
+    s.setScenario(composeScenario());
+    s.setManaged({ alwaysSign: true });
+    const page = await s.browser.newPage();
+    await page.goto(`${s.server.url}commands.html`);
+    await page.waitForFunction(
+      () =>
+        'onMessageSendHandler' in
+        ((window as unknown as { __officeHostActions?: object }).__officeHostActions ?? {}),
+    );
+    const completed = await page.evaluate(
+      () =>
+        new Promise((resolve) => {
+          const actions = (window as unknown as { __officeHostActions: Record<string, (e: unknown) => void> })
+            .__officeHostActions;
+          actions.onMessageSendHandler!({ completed: resolve });
+        }),
+    );
+    expect(completed).toEqual({
+      allowEvent: false,
+      errorMessage:
+        'Your organisation requires every message to be signed. Send this message with Sello instead.',
+      cancelLabel: 'Open Sello',
+      commandId: 'selloComposeOpenPane',
+    });
+    await page.close();
+  });
+});
