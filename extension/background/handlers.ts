@@ -97,7 +97,7 @@ export const handlers: Handlers = {
   'transport.set': async (r) => ({ url: await setTransportUrl(r.url) }),
   'compose.recipient-status': (r) => recipientStatus(r.addresses),
   'compose.send': (r) => sendDraft(r.draftId, r.draft),
-  'drafts.save': async (r) => ({ savedAt: await saveDraft(r.draftId, r.draft) }),
+  'drafts.save': async (r) => ({ savedAt: await saveDraft(r.draftId, r.draft, r.keepAttachments) }),
   'drafts.load': (r) => loadDraft(r.draftId),
   'drafts.delete': async (r) => {
     await deleteDraft(r.draftId);

@@ -70,7 +70,7 @@ export const requestSchema = v.variant('type', [
   m('transport.set', { url: v.pipe(v.string(), v.maxLength(2048)) }),
   m('compose.recipient-status', { addresses: v.pipe(v.array(ADDRESS), v.maxLength(1500)) }),
   m('compose.send', { draftId: ID, draft: draftSchema }),
-  m('drafts.save', { draftId: ID, draft: draftSchema }),
+  m('drafts.save', { draftId: ID, draft: draftSchema, keepAttachments: v.boolean() }),
   m('drafts.load', { draftId: ID }),
   m('drafts.delete', { draftId: ID }),
   m('read.stage', { message: BIG_B64 }),

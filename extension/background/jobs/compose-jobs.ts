@@ -10,7 +10,7 @@ import type { Settings } from '../../../shared/policy/settings-definition';
 import { addressBook } from '../address-book';
 import { summarizeCertificate } from '../certificate-summary';
 import { buildMail, encryptMail, signMail } from '../core';
-import { deleteDraft } from '../drafts';
+import { deleteDraft, saveDraft } from '../drafts';
 import { getIdentity, keyPreferences, listIdentityRecords } from '../keystore';
 import type { Draft } from '../messages';
 import type { RecipientStatusView } from '../replies';
@@ -84,6 +84,16 @@ async function signingIdentityId(settings: Settings): Promise<string> {
 const HASH = { sha256: 'SHA-256', sha384: 'SHA-384', sha512: 'SHA-512' } as const;
 
 export async function sendDraft(draftId: string, draft: Draft) {
+  try {
+    return await signEncryptAndSend(draftId, draft);
+  } catch (e) {
+    // Whatever failed, what the user wrote is kept (sealed) for the next attempt.
+    await saveDraft(draftId, draft);
+    throw e;
+  }
+}
+
+async function signEncryptAndSend(draftId: string, draft: Draft) {
   const settings = await currentSettings();
   const sign = draft.sign || settings.alwaysSign;
   const encrypt = draft.encrypt || settings.alwaysEncrypt;

@@ -30,6 +30,8 @@ const attachments: PendingAttachment[] = [];
 let nextAttachmentId = 1;
 let statuses: RecipientStatusView[] = [];
 let dirty = false;
+/** The attachments changed since the last draft save (they are saved apart from the text). */
+let attachmentsDirty = true;
 
 const draftId = (() => {
   const m = /draft=([A-Za-z0-9_-]{1,64})/.exec(location.hash);
@@ -140,7 +142,15 @@ function changed(): void {
 async function saveDraft(): Promise<void> {
   if (!dirty) return;
   try {
-    const r = await call({ type: 'drafts.save', draftId, draft: collect() });
+    const keepAttachments = !attachmentsDirty;
+    const draft = collect();
+    attachmentsDirty = false;
+    const r = await call({
+      type: 'drafts.save',
+      draftId,
+      draft: keepAttachments ? { ...draft, attachments: [] } : draft,
+      keepAttachments,
+    });
     dirty = false;
     byId('draft-state').textContent = t('draftSaved', new Date(r.savedAt).toLocaleTimeString());
   } catch (e) {
@@ -169,6 +179,7 @@ function renderAttachments(): void {
           'aria-label': t('removeAttachment', a.name),
           onclick: () => {
             attachments.splice(attachments.indexOf(a), 1);
+            attachmentsDirty = true;
             renderAttachments();
             changed();
           },
@@ -196,6 +207,7 @@ byId<HTMLInputElement>('attach').addEventListener('change', (e) => {
     })
       .then((bytes) => {
         a.data = toBase64(bytes);
+        attachmentsDirty = true;
         renderAttachments();
         changed();
       })
@@ -246,8 +258,9 @@ async function send(): Promise<void> {
   sendButton.disabled = true;
   say(t('sending'));
   const draft = collect();
+  clearTimeout(saveTimer);
   try {
-    await call({ type: 'drafts.save', draftId, draft });
+    // The worker keeps the draft itself when sending fails.
     const r = await call({ type: 'compose.send', draftId, draft });
     dirty = false;
     say(
@@ -335,6 +348,7 @@ async function init(): Promise<void> {
         data: a.data,
       });
     }
+    attachmentsDirty = false;
     renderAttachments();
     refreshStatuses();
     byId('draft-state').textContent = t('draftRestored');

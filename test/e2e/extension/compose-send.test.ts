@@ -140,6 +140,8 @@ describe('secure compose frame', () => {
     await setField('#subject', 'Will fail');
     await page.click('#body');
     await page.type('#body', 'Do not lose me.');
+    await uploadTo(page, '#attach', write(f, 'keep-me.txt', 'attachment that must survive'));
+    await page.waitForFunction(() => document.querySelector('#attachments')?.textContent?.includes('ready'));
     await setChecked('#sign', true);
     server.status = 503;
     const n = await sendAndWait();
@@ -155,6 +157,7 @@ describe('secure compose frame', () => {
     expect(await page.$eval('#subject', (i) => (i as HTMLInputElement).value)).toBe('Will fail');
     expect(await textOf(page, '#body')).toBe('Do not lose me.');
     expect(await textOf(page, '#draft-state')).toBe('Draft restored.');
+    expect(await textOf(page, '#attachments')).toContain('keep-me.txt');
   });
 
   it('is accessible (axe)', async () => {
