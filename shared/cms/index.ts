@@ -7,3 +7,11 @@ export {
   type SignerCheck,
   type VerifySignedDataOptions,
 } from './signed-data';
+export {
+  createEnvelopedData,
+  decryptEnvelopedData,
+  type CreateEnvelopedDataOptions,
+  type Decryption,
+} from './enveloped-data';
+export { DECRYPT_FAILED_MESSAGE } from './decrypt-failure';
+export { OID } from './algorithms';

@@ -4,6 +4,7 @@
  * compared byte for byte, so a re-encoding can neither break nor fake a match.
  */
 import * as asn1js from 'asn1js';
+import * as pkijs from 'pkijs';
 import { equalBytes } from '../bytes';
 import { SelloError } from '../errors';
 import { readCertificateFields } from '../keys/certificate-fields';
@@ -73,4 +74,24 @@ export function namesCertificate(node: asn1js.AsnType | undefined, id: Certifica
     return equalBytes(contentBytes(node, fail), id.subjectKeyId);
   }
   return false;
+}
+
+/** A human label for errors: the first email in the subject or SAN, else the subject CN. */
+export function certificateLabel(certificate: Uint8Array, fallback: string): string {
+  try {
+    const cert = pkijs.Certificate.fromBER(certificate as Uint8Array<ArrayBuffer>);
+    const san = cert.extensions?.find((e) => e.extnID === '2.5.29.17')?.parsedValue as
+      pkijs.AltName | undefined;
+    const rfc822 = (san as unknown as { altNames?: pkijs.GeneralName[] })?.altNames?.find(
+      (n) => n.type === 1,
+    );
+    if (rfc822 && typeof rfc822.value === 'string') return rfc822.value;
+    const cn = cert.subject.typesAndValues.find(
+      (t) => t.type === '2.5.4.3' || t.type === '1.2.840.113549.1.9.1',
+    );
+    const v = cn?.value.valueBlock.value;
+    return typeof v === 'string' && v ? v : fallback;
+  } catch {
+    return fallback; // a label only: the caller's own error says what went wrong
+  }
 }
