@@ -5,6 +5,9 @@ import type { FuzzTarget } from '../target';
 
 const TARGETS: Record<string, () => Promise<{ target: FuzzTarget }>> = {
   policy: () => import('./policy'),
+  mime: () => import('./mime'),
+  pkcs12: () => import('./pkcs12'),
+  'smime-open': () => import('./smime-open'),
 };
 
 export const TARGET_NAMES = Object.keys(TARGETS);
