@@ -50,7 +50,12 @@ function clearError(): void {
 
 /** Graph, after sign-in; the sign-in button resolves the wait. */
 function graph(): Promise<GraphClient> {
-  if (graphClient && tokens.signedIn) return Promise.resolve(graphClient);
+  const client = () =>
+    new GraphClient({ baseUrl: settings.values.graphUrl, fetch: env.fetch!, getToken: tokens.getToken });
+  if (tokens.signedIn) {
+    graphClient ??= client();
+    return Promise.resolve(graphClient);
+  }
   return new Promise<GraphClient>((resolve, reject) => {
     const section = byId('signin');
     section.hidden = false;

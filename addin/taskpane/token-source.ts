@@ -2,15 +2,16 @@
 /**
  * Access tokens for Microsoft Graph (Mail.Send, Mail.Read, Mail.ReadWrite), from whatever the host
  * supports, feature-detected in this order:
- * 1. Office SSO (`Office.auth.getAccessToken`, IdentityAPI 1.3): used only for the user's identity
- *    (login hint). Its token is for the add-in's own API, not Graph; turning it into a Graph token
- *    needs an on-behalf-of exchange on a server, which Sello does not run.
+ * 1. Nested app authentication (NestedAppAuth 1.1): MSAL's nestable public client asks the Outlook
+ *    host, which already holds the user's session, for a Graph token (silently, or with the host's own
+ *    consent popup). No sign-in page of ours is involved.
  * 2. Authorization code + PKCE against Entra in an Office dialog (shared/auth/entra.ts), the documented
  *    way to reach Graph from an add-in without a middle tier: the dialog opens our auth-dialog.html,
  *    which goes to the authorize endpoint; Entra redirects back to it and it hands the final URL to the
  *    pane with messageParent. The code is redeemed here (SPA redirect URI, PKCE, no secret).
- * Nested app authentication (MSAL's nestable public client) would come before 1 and 2; it needs
- * @azure/msal-browser, which is not part of this build (docs/addin.md).
+ *    Office SSO (`Office.auth.getAccessToken`, IdentityAPI 1.3) only supplies the login hint: its token
+ *    is for the add-in's own API, and turning it into a Graph token needs an on-behalf-of exchange on
+ *    a server, which Sello does not run.
  * Tokens live in this pane's memory only; refresh tokens are never written anywhere.
  */
 import { GRAPH_SCOPES, refresh, signIn, type EntraConfig, type TokenSet } from '../../shared/auth/entra';
@@ -33,6 +34,10 @@ export function canUseDialog(): boolean {
   return (
     Office.context.requirements.isSetSupported('DialogApi', '1.1') && !!Office.context.ui?.displayDialogAsync
   );
+}
+
+export function canUseNestedAppAuth(): boolean {
+  return Office.context.requirements.isSetSupported('NestedAppAuth', '1.1');
 }
 
 export function canUseSso(): boolean {
@@ -86,13 +91,48 @@ async function ssoLoginHint(): Promise<string | undefined> {
   }
 }
 
+/** Loaded only on hosts with NestedAppAuth, so other hosts never download MSAL. */
+async function nestedAppAuthToken(
+  config: EntraConfig,
+  pca: { current: Promise<import('@azure/msal-browser').IPublicClientApplication> | null },
+  forceRefresh: boolean,
+): Promise<string> {
+  const msal = await import('@azure/msal-browser');
+  pca.current ??= msal.createNestablePublicClientApplication({
+    auth: { clientId: config.clientId, authority: `${config.authority.replace(/\/$/, '')}/${config.tenant}` },
+  });
+  const client = await pca.current;
+  const scopes = config.scopes;
+  try {
+    return (await client.acquireTokenSilent({ scopes, forceRefresh })).accessToken;
+  } catch (e) {
+    if (!(e instanceof msal.InteractionRequiredAuthError)) {
+      throw new SelloError('auth.refused', 'Outlook could not provide a Microsoft 365 token.', { cause: e });
+    }
+    // Consent or a fresh sign-in is needed: the host shows its own prompt.
+    return (await client.acquireTokenPopup({ scopes })).accessToken;
+  }
+}
+
 export class TokenSource {
   private tokens: TokenSet | null = null;
+  private readonly nested: boolean;
+  private readonly pca: { current: Promise<import('@azure/msal-browser').IPublicClientApplication> | null } =
+    {
+      current: null,
+    };
 
-  constructor(private readonly deps: TokenSourceDeps) {}
+  constructor(private readonly deps: TokenSourceDeps) {
+    this.nested = canUseNestedAppAuth();
+  }
+
+  /** Which way tokens come: through the host (no sign-in button needed) or our dialog sign-in. */
+  get method(): 'nested-app-auth' | 'dialog' {
+    return this.nested ? 'nested-app-auth' : 'dialog';
+  }
 
   get signedIn(): boolean {
-    return this.tokens !== null;
+    return this.nested || this.tokens !== null;
   }
 
   async signIn(loginHint?: string): Promise<void> {
@@ -121,6 +161,7 @@ export class TokenSource {
 
   /** For GraphClient: a valid token, refreshed when expired or when Graph said 401. */
   getToken = async ({ forceRefresh }: { forceRefresh: boolean }): Promise<string> => {
+    if (this.nested) return nestedAppAuthToken(this.deps.config, this.pca, forceRefresh);
     if (!this.tokens) throw new SelloError('auth.sign-in-required', 'Sign in to Microsoft 365 first.');
     if (forceRefresh || this.tokens.expiresAt <= this.deps.now()) {
       if (!this.tokens.refreshToken) {
