@@ -201,7 +201,10 @@ byId('unlock-form').addEventListener('submit', (e) => {
 });
 
 byId<HTMLInputElement>('message-file').addEventListener('change', (e) => {
-  const file = (e.target as HTMLInputElement).files?.[0];
+  const input = e.target as HTMLInputElement;
+  const file = input.files?.[0];
+  // Cleared so that choosing the same file again opens it again.
+  input.value = '';
   if (!file) return;
   delete document.body.dataset.opened;
   void readFile(file).then((bytes) => open({ kind: 'bytes', message: toBase64(bytes) }));

@@ -48,6 +48,12 @@ async function open(name: string, content: string): Promise<string> {
     : textOf(page, '#notice');
 }
 
+/** The text the user sees inside the sandboxed content frame (as rendered, not as written). */
+async function renderedText(): Promise<string> {
+  const frame = page.frames().find((fr) => fr.url() === 'about:srcdoc');
+  return frame ? frame.evaluate(() => document.body.innerText) : '';
+}
+
 async function contentOf(i = 0): Promise<string> {
   return page.$$eval('iframe.content', (frames, n) => (frames[n] as HTMLIFrameElement).srcdoc, i);
 }
@@ -83,20 +89,68 @@ afterAll(async () => {
 });
 
 describe('secure read frame', () => {
-  it('shows who signed a message, that the signer is trusted, From matches and the whole message is covered', async () => {
+  it('shows who signed a message, that From matches and that the whole message is covered', async () => {
     const status = await open(
       'signed.eml',
       signedMessage(f, f.carol, f.alice, 'Signed hello', 'Hello Alice, signed by Carol.'),
     );
     expect(status).toContain('Signed by Carol Example <carol@example.com>');
-    expect(status).toContain("The signer's certificate is trusted");
     expect(status).toContain('The From address (carol@example.com) matches the signer.');
     expect(status).toContain('The signature covers the whole message.');
     expect(status).toContain('Not encrypted.');
     expect(await contentOf()).toContain('Hello Alice, signed by Carol.');
+    expect(await renderedText()).toContain('Hello Alice, signed by Carol.');
     expect(await textOf(page, '#subject')).toBe('Signed hello');
     expect(await axeViolations(page)).toEqual([]);
     await screenshot(page, 'read-signed');
+  });
+
+  it('says the signer is trusted when the issuing CA is a trust anchor, and why not otherwise', async () => {
+    const status = await open(
+      'signed.eml',
+      signedMessage(f, f.carol, f.alice, 'Trusted', 'Chain to the anchor.'),
+    );
+    expect(status).toContain("The signer's certificate is trusted (issued under CN=Sello E2E Root CA");
+    // A self-issued signer no anchor vouches for.
+    openssl([
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      join(f.dir, 'mallory.key'),
+      '-out',
+      join(f.dir, 'mallory.pem'),
+      '-days',
+      '30',
+      '-subj',
+      '/CN=Carol Example',
+      '-addext',
+      'subjectAltName=email:carol@example.com',
+    ]);
+    const entity = 'Content-Type: text/plain\r\n\r\nTrust me.\r\n';
+    const forged = openssl(
+      [
+        'cms',
+        '-sign',
+        '-binary',
+        '-signer',
+        join(f.dir, 'mallory.pem'),
+        '-inkey',
+        join(f.dir, 'mallory.key'),
+        '-from',
+        f.carol.email,
+        '-to',
+        f.alice.email,
+        '-subject',
+        'Forged',
+      ],
+      entity,
+    ).toString('latin1');
+    const untrusted = await open('forged.eml', forged);
+    expect(untrusted).toContain('Signed by Carol Example <carol@example.com>');
+    expect(untrusted).toContain("The signer's certificate is not trusted");
   });
 
   it('opens a message encrypted to the user and says with what', async () => {
