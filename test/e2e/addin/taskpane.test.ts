@@ -293,6 +293,25 @@ describe('add-in task pane (compose): paths and host versions', () => {
     await page.close();
   });
 
+  it('locks Sign and Encrypt on under the administrator policy, says why, and passes an axe check', async () => {
+    s.setScenario(composeScenario());
+    s.setManaged({ alwaysSign: true, alwaysEncrypt: true });
+    const page = await openPane(s, 'compose');
+    for (const id of ['#opt-sign', '#opt-encrypt']) {
+      expect(
+        await page.$eval(id, (i) => [(i as HTMLInputElement).checked, (i as HTMLInputElement).disabled]),
+      ).toEqual([true, true]);
+    }
+    expect(await textOf(page, '#policy-note')).toBe(
+      'Your organisation requires messages to be signed or encrypted.',
+    );
+    const axe = await new AxePuppeteer(page as never).analyze();
+    expect(
+      axe.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
+    ).toEqual([]);
+    await page.close();
+  });
+
   it('on a Mailbox 1.8 host, which cannot close the draft, says the message was sent and the draft must be deleted', async () => {
     s.setScenario(composeScenario({ mailbox: '1.8' }));
     const page = await openPane(s, 'compose');
