@@ -4,6 +4,7 @@
  */
 import { concatBytes, utf8 } from '../bytes';
 import { foldHeader } from './fold-header';
+import { hasEightBit, sevenBitField } from './seven-bit-headers';
 import { readHeaderBlock } from './header-block';
 import { resolveLimits, type MimeLimits } from './limits';
 import { parseMessage } from './parse-entity';
@@ -53,16 +54,32 @@ function needsReencoding(body: Uint8Array): boolean {
   return false;
 }
 
-/** The entity's header block with Content-Transfer-Encoding replaced (other fields kept byte for byte). */
-function withTransferEncoding(e: MimeEntity, cte: string, limits: MimeLimits): Uint8Array {
+/**
+ * The entity's header block (with its blank line) rewritten: Content-Transfer-Encoding replaced when
+ * `cte` is given, fields with 8-bit bytes re-encoded; other fields kept byte for byte. Undefined when
+ * nothing would change.
+ */
+function rewriteHeaderBlock(
+  e: MimeEntity,
+  cte: string | undefined,
+  limits: MimeLimits,
+): Uint8Array | undefined {
   const block = readHeaderBlock(e.raw, 0, e.raw.length, limits);
-  const kept = block.fields.filter((f) => f.name.toLowerCase() !== 'content-transfer-encoding');
-  const parts = kept.map((f) => {
+  let changed = cte !== undefined;
+  const parts: Uint8Array[] = [];
+  for (const f of block.fields) {
+    if (cte !== undefined && f.name.toLowerCase() === 'content-transfer-encoding') continue;
     const bytes = e.raw.subarray(f.start, f.end);
-    const last = bytes[bytes.length - 1];
-    return last === 10 ? bytes : concatBytes(bytes, utf8('\r\n'));
-  });
-  parts.push(utf8(foldHeader('Content-Transfer-Encoding', cte)), utf8('\r\n'));
+    if (hasEightBit(bytes)) {
+      parts.push(utf8(sevenBitField(f.name, f.value)));
+      changed = true;
+    } else {
+      parts.push(bytes[bytes.length - 1] === 10 ? bytes : concatBytes(bytes, utf8('\r\n')));
+    }
+  }
+  if (!changed) return undefined;
+  if (cte !== undefined) parts.push(utf8(foldHeader('Content-Transfer-Encoding', cte)));
+  parts.push(utf8('\r\n'));
   return concatBytes(...parts);
 }
 
@@ -74,6 +91,9 @@ function offsetIn(parent: MimeEntity, child: MimeEntity): number | undefined {
 
 /** A 7-bit-safe rebuild of the entity, or undefined when it already is. */
 function sevenBit(e: MimeEntity, limits: MimeLimits): Uint8Array | undefined {
+  // RFC 1847 §2.1: the signed content must reach the verifier unaltered; re-encoding anything inside
+  // an existing signature (a forwarded or triple-wrapped message) would break it.
+  if (e.contentType.type === 'multipart' && e.contentType.subtype === 'signed') return undefined;
   const cte = getTransferEncoding(e);
   const composite =
     e.contentType.type === 'multipart' || (e.contentType.type === 'message' && e.children.length > 0);
@@ -91,19 +111,20 @@ function sevenBit(e: MimeEntity, limits: MimeLimits): Uint8Array | undefined {
     }
     // RFC 2045 §6.4: a composite is labelled by its most-encoded part; once those are 7-bit, so is it.
     const relabel = cte === '8bit' || cte === 'binary';
-    if (!changed && !relabel) return undefined;
+    const head = rewriteHeaderBlock(e, relabel ? '7bit' : undefined, limits);
+    if (!changed && head === undefined) return undefined;
     pieces.push(e.raw.subarray(cursor));
-    const head = relabel
-      ? withTransferEncoding(e, '7bit', limits)
-      : e.raw.subarray(0, e.body.byteOffset - e.raw.byteOffset);
-    return concatBytes(head, ...pieces);
+    return concatBytes(head ?? e.raw.subarray(0, e.body.byteOffset - e.raw.byteOffset), ...pieces);
   }
-  if (cte !== '8bit' && cte !== 'binary' && !needsReencoding(e.body)) return undefined;
+  if (cte !== '8bit' && cte !== 'binary' && !needsReencoding(e.body)) {
+    const head = rewriteHeaderBlock(e, undefined, limits);
+    return head && concatBytes(head, e.body);
+  }
   const decoded = decodeBody(e);
   if (e.contentType.type === 'text') {
-    return concatBytes(withTransferEncoding(e, 'quoted-printable', limits), encodeQuotedPrintable(decoded));
+    return concatBytes(rewriteHeaderBlock(e, 'quoted-printable', limits)!, encodeQuotedPrintable(decoded));
   }
-  return concatBytes(withTransferEncoding(e, 'base64', limits), encodeBase64Lines(decoded));
+  return concatBytes(rewriteHeaderBlock(e, 'base64', limits)!, encodeBase64Lines(decoded));
 }
 
 /**
@@ -115,7 +136,13 @@ export function makeSevenBitSafe(bytes: Uint8Array, limits?: Partial<MimeLimits>
   return sevenBit(parseMessage(bytes, resolved), resolved) ?? bytes;
 }
 
-/** `makeSevenBitSafe` then `toCrlf`: the form a body entity must have before it is signed. */
+/**
+ * `makeSevenBitSafe` then `toCrlf`: the form a body entity must have before it is signed. A bare CR
+ * only becomes a line end in the second step and can reveal structure the first step did not see (a
+ * header block ending early), so the result is checked once more; the output is a fixed point.
+ */
 export function canonicalize(bytes: Uint8Array, limits?: Partial<MimeLimits>): Uint8Array {
-  return toCrlf(makeSevenBitSafe(bytes, limits));
+  const once = toCrlf(makeSevenBitSafe(bytes, limits));
+  const again = makeSevenBitSafe(once, limits);
+  return again === once ? once : toCrlf(again);
 }

@@ -2,6 +2,7 @@
  * Content-Type and Content-Disposition (RFC 2045 §5, RFC 2183), parameters with RFC 2231 applied,
  * and the attachment file name as real mail spells it.
  */
+import { SelloError } from '../errors';
 import { decodeHeaderWords } from './encoded-words';
 import { getHeader } from './header-block';
 import { splitHeaderParams } from './header-params';
@@ -65,6 +66,14 @@ export function getDisposition(entity: { headers: MimeHeader[] }): string {
 /** A structured value with parameters, e.g. `text/plain; charset=utf-8`, each parameter encoded. */
 export function formatParams(value: string, params: Record<string, string>): string {
   const parts = [value];
-  for (const [k, v] of Object.entries(params)) parts.push(...encodeParam(k, v));
+  for (const [k, v] of Object.entries(params)) {
+    if (!/^[A-Za-z0-9!#$&+\-.^_`|~]+$/.test(k)) {
+      throw new SelloError(
+        'mime.invalid-content-type',
+        `Invalid parameter name ${JSON.stringify(k.slice(0, 40))}.`,
+      );
+    }
+    parts.push(...encodeParam(k, v));
+  }
   return parts.join('; ');
 }

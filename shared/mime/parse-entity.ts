@@ -116,7 +116,8 @@ function parseEntity(
   if (contentType.type === 'multipart') {
     const boundary = contentType.params['boundary'];
     // Without a usable boundary the body cannot be split: it stays an opaque leaf.
-    if (boundary && boundary.length <= 200) {
+    // RFC 2046 §5.1.1: 1-70 ASCII characters; longer (up to 200) is tolerated, non-ASCII is not a boundary.
+    if (boundary && boundary.length <= 200 && /^[\x20-\x7e]+$/.test(boundary)) {
       const childDefault = contentType.subtype === 'digest' ? MESSAGE_RFC822 : defaultContentType();
       const ranges = splitMultipart(buf, block.bodyStart, end, boundary);
       ranges.forEach((r, i) => {

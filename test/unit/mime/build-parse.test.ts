@@ -181,6 +181,16 @@ describe('building and parsing messages', () => {
     ).toThrowError(expect.objectContaining({ code: 'mime.invalid-address' }));
   });
 
+  it('refuses parameter names and media types that could smuggle syntax', () => {
+    const part = { kind: 'text' as const, text: 'x' };
+    expect(() =>
+      buildEntity({ kind: 'multipart', subtype: 'mixed', parts: [part], params: { 'a; boundary': 'x' } }),
+    ).toThrowError(expect.objectContaining({ code: 'mime.invalid-content-type' }));
+    expect(() =>
+      buildEntity({ kind: 'binary', contentType: 'text/html; charset=x', data: new Uint8Array(0) }),
+    ).toThrowError(expect.objectContaining({ code: 'mime.invalid-content-type' }));
+  });
+
   it('writes international domains as IDNA', () => {
     const m = fromUtf8(buildMessage({ from: 'info@bücher.example', text: '' }, { crypto: seededRandom() }));
     expect(m).toMatch(/^From: info@xn--bcher-kva\.example\r$/m);

@@ -4,10 +4,13 @@ import {
   buildMessage,
   canonicalize,
   decodeBody,
+  decodeHeaderWords,
   decodeText,
+  getFilename,
   getHeader,
   joinHeaderAndBody,
   makeSevenBitSafe,
+  parseAddresses,
   parseMessage,
   splitHeaderAndBody,
   toCrlf,
@@ -75,6 +78,32 @@ describe('canonical form before signing', () => {
       attachments: [{ filename: 'a.bin', data: new Uint8Array([0, 1, 2]) }],
     });
     expect(canonicalize(e)).toEqual(e);
+  });
+
+  it('re-encodes raw UTF-8 header fields as RFC 2231 parameters and RFC 2047 words', () => {
+    const input = utf8(
+      'Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: message/rfc822\r\n\r\n' +
+        'From: José <jose@example.es>\r\nSubject: Año nuevo\r\n\r\nhola\r\n--b\r\n' +
+        'Content-Type: application/pdf; name="año.pdf"\r\nContent-Disposition: attachment; filename="año.pdf"\r\n' +
+        'Content-Transfer-Encoding: base64\r\n\r\nAAEC\r\n--b--\r\n',
+    );
+    const out = canonicalize(input);
+    expect(out.every((b) => b < 0x80)).toBe(true);
+    const root = parseMessage(out);
+    const inner = root.children[0]!.children[0]!;
+    expect(decodeHeaderWords(getHeader(inner, 'subject')!)).toBe('Año nuevo');
+    expect(parseAddresses(getHeader(inner, 'from')!)).toEqual([{ name: 'José', address: 'jose@example.es' }]);
+    expect(getFilename(root.children[1]!)).toBe('año.pdf');
+    expect(decodeBody(root.children[1]!)).toEqual(Uint8Array.from([0, 1, 2]));
+  });
+
+  it('never alters anything inside an existing multipart/signed', () => {
+    const signed =
+      'Content-Type: multipart/signed; boundary=s; protocol="application/pkcs7-signature"\r\n\r\n' +
+      '--s\r\nContent-Type: text/plain\r\nContent-Transfer-Encoding: 8bit\r\n\r\né\r\n--s\r\n' +
+      'Content-Type: application/pkcs7-signature\r\nContent-Transfer-Encoding: base64\r\n\r\nAAAA\r\n--s--\r\n';
+    const input = utf8(`Content-Type: multipart/mixed; boundary=m\r\n\r\n--m\r\n${signed}\r\n--m--\r\n`);
+    expect(fromUtf8(canonicalize(input))).toBe(fromUtf8(input));
   });
 
   it('makes an entity 7-bit safe without changing line ends when asked for only that', () => {

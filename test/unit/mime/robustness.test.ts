@@ -16,6 +16,8 @@ import {
 import { SelloError } from '../../../shared/errors';
 import { utf8 } from '../../../shared/bytes';
 
+const fromUtf8Lossless = (b: Uint8Array) => Array.from(b, (c) => String.fromCharCode(c)).join('');
+
 /** Runs f; a SelloError with a mime.* code is an accepted refusal, anything else fails the property. */
 function typedOrResult<T>(f: () => T): T | SelloError {
   try {
@@ -123,6 +125,21 @@ describe('robustness against malformed input', () => {
         typedOrResult(() => splitHeaderAndBody(input));
       }),
       { numRuns: Number(process.env.MIME_FUZZ_RUNS ?? 400) },
+    );
+  });
+
+  it('canonical form has only CRLF line ends and is a fixed point', () => {
+    fc.assert(
+      fc.property(fc.oneof(mimeLike, builtThenMangled), (input) => {
+        const once = typedOrResult(() => canonicalize(input));
+        if (once instanceof SelloError) return;
+        for (let i = 0; i < once.length; i++) {
+          if (once[i] === 10) expect(once[i - 1]).toBe(13);
+          if (once[i] === 13) expect(once[i + 1]).toBe(10);
+        }
+        expect(fromUtf8Lossless(canonicalize(once))).toBe(fromUtf8Lossless(once));
+      }),
+      { numRuns: Number(process.env.MIME_FUZZ_RUNS ?? 300) },
     );
   });
 
