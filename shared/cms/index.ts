@@ -15,3 +15,4 @@ export {
 } from './enveloped-data';
 export { DECRYPT_FAILED_MESSAGE } from './decrypt-failure';
 export { OID } from './algorithms';
+export { describeCms, type CmsDescription } from './describe-cms';

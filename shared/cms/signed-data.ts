@@ -160,14 +160,15 @@ export interface VerifySignedDataOptions {
   extraCertificates?: Uint8Array[];
 }
 
-interface ParsedSignedData {
+export interface ParsedSignedData {
   eContentType: string;
   content: Uint8Array | null;
   certificates: Uint8Array[];
   signerInfos: asn1js.AsnType[];
 }
 
-function parseSignedData(der: Uint8Array): ParsedSignedData {
+/** The SignedData's parts, read strictly (no verification). */
+export function parseSignedData(der: Uint8Array): ParsedSignedData {
   return readingCms(() => {
     const ci = parseContentInfo(der);
     if (ci.contentType !== OID.signedData) {

@@ -218,7 +218,7 @@ describe('verifySignedData on damaged signatures', () => {
       env,
     );
     const altered = content.slice();
-    altered[altered.length - 3] ^= 1;
+    altered[altered.length - 3]! ^= 1;
     const r = await verifySignedData(der, { detachedContent: altered }, env);
     expect(r.signers[0]!.intact).toBe(false);
     expect(r.signers[0]!.errors.map((e) => e.code)).toEqual(['cms.digest-mismatch']);
@@ -238,7 +238,7 @@ describe('verifySignedData on damaged signatures', () => {
         env,
       );
       const bad = der.slice();
-      bad[bad.length - 5] ^= 0x10;
+      bad[bad.length - 5]! ^= 0x10;
       const r = await verifySignedData(bad, {}, env);
       expect(r.signers[0]!.intact).toBe(false);
       expect(r.signers[0]!.errors.map((e) => e.code)).toEqual(['cms.bad-signature']);
