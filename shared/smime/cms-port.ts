@@ -1,15 +1,14 @@
 /**
  * The CMS operations the S/MIME layer needs, behind one narrow port so that sign/encrypt/open do not
- * depend on how shared/cms shapes its results. Signing and verification are shared/cms; the envelope
- * operations are the interim envelope-port until shared/cms's EnvelopedData lands.
+ * depend on how shared/cms shapes its results.
  */
 import * as pkijs from 'pkijs';
 import { toArrayBuffer } from '../bytes';
 import type { CoreEnv } from '../env';
 import { SelloError, type ErrorCode } from '../errors';
 import type { Identity } from '../keys/identity';
-import { createSignedData, verifySignedData } from '../cms';
-import { openEnvelope } from './envelope-port';
+import { createEnvelopedData, createSignedData, decryptEnvelopedData, verifySignedData } from '../cms';
+import type { EncryptOptions } from './encrypt';
 
 export const OID = {
   data: '1.2.840.113549.1.7.1',
@@ -136,8 +135,16 @@ export async function createSignature(input: SignInput, env: CoreEnv): Promise<U
   );
 }
 
-export { createEnvelope } from './envelope-port';
+export async function createEnvelope(
+  content: Uint8Array,
+  recipients: Uint8Array[],
+  opts: EncryptOptions,
+  env: CoreEnv,
+): Promise<Uint8Array> {
+  return createEnvelopedData({ content, recipients, ...opts }, env);
+}
 
+/** Errors: cms.malformed, cms.no-recipient (not encrypted to this key), otherwise only cms.decrypt-failed. */
 export async function decryptWith(der: Uint8Array, identity: Identity, env: CoreEnv): Promise<Decryption> {
-  return openEnvelope(der, identity, env);
+  return decryptEnvelopedData(der, identity, env);
 }
