@@ -11,9 +11,13 @@ const start = url.searchParams.get('start');
 void Office.onReady(() => {
   if (start) {
     const target = new URL(start);
-    if (target.protocol !== 'https:' && target.hostname !== '127.0.0.1' && target.hostname !== 'localhost')
+    const secure = target.protocol === 'https:' || ['127.0.0.1', 'localhost'].includes(target.hostname);
+    if (!secure || !/\/oauth2\/v2\.0\/authorize$/.test(target.pathname)) {
+      // Not an Entra authorize address: refuse to be an open redirector; the pane then reports a
+      // sign-in answer that does not match its request.
+      Office.context.ui.messageParent(`${location.origin}${location.pathname}?error=invalid_request`);
       return;
-    if (!/\/oauth2\/v2\.0\/authorize$/.test(target.pathname)) return;
+    }
     location.replace(target.href);
     return;
   }

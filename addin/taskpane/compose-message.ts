@@ -18,6 +18,13 @@ export interface ComposeChoice {
   encrypt: boolean;
 }
 
+/** A recipient without a certificate: the pane names the address in the user's language. */
+export class MissingCertificateError extends SelloError {
+  constructor(readonly address: string) {
+    super('message.missing-certificate', `No certificate for ${address}.`);
+  }
+}
+
 export type ComposeResult = { sent: true; via: 'sendMail' | 'large'; draftDiscarded: boolean };
 
 export async function sendSecurely(
@@ -50,7 +57,7 @@ export async function sendSecurely(
     for (const address of new Set([...recipients, from].map((a) => a.toLowerCase()))) {
       const found = await deps.keystore.certificatesFor(address);
       if (found.length === 0) {
-        throw new SelloError('message.missing-certificate', `No certificate for ${address}.`);
+        throw new MissingCertificateError(address);
       }
       certificates.push(found[0]!.der);
     }

@@ -14,13 +14,19 @@ import { HostError, displayLanguage, roamingGet, supports } from './host';
 import { errorText, localize, setLanguage, t, type MessageKey } from './i18n';
 import { Keystore } from './keystore';
 import { readCurrentMessage } from './read-message';
-import { sendSecurely } from './compose-message';
+import { MissingCertificateError, sendSecurely } from './compose-message';
 import { loadSettings, ROAMING_KEY } from './settings';
 import { renderStatusBar } from './status-bar';
 import { showContent } from './safe-content';
 import { ADDIN_SCOPES, TokenSource } from './token-source';
 
 const env = defaultEnv();
+
+/** Error codes with their own sentence in the pane (others use errorText). */
+const CODE_TEXT: Record<string, MessageKey> = {
+  'keystore.no-identity': 'compose.noIdentity',
+  'message.nothing-chosen': 'compose.nothing',
+};
 const byId = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 
 let settings: EffectiveSettings;
@@ -36,6 +42,8 @@ function showError(e: unknown, keepDraft: boolean): void {
   const box = byId('error');
   let text: string;
   if (e instanceof HostError) text = t('error.host', e.hostName, e.message);
+  else if (e instanceof MissingCertificateError) text = t('compose.missingCert', e.address);
+  else if (e instanceof SelloError && e.code in CODE_TEXT) text = t(CODE_TEXT[e.code]!);
   else if (e instanceof SelloError) text = errorText(e.code, e.message);
   else text = t('error.generic', e instanceof Error ? e.message : String(e));
   box.textContent = keepDraft ? `${text} ${t('compose.draftKept')}` : text;

@@ -312,6 +312,21 @@ describe('add-in task pane (compose): paths and host versions', () => {
     await page.close();
   });
 
+  it('names a recipient without a certificate, sends nothing and keeps the draft', async () => {
+    const base = composeScenario();
+    s.setScenario({ ...base, compose: { ...base.compose, to: ['bob@example.test', 'carol@example.test'] } });
+    const page = await openPane(s, 'compose');
+    await readyToSend(page);
+    await page.click('#send');
+    await page.waitForSelector('#error:not([hidden])');
+    expect(await textOf(page, '#error')).toBe(
+      'No certificate for carol@example.test: import it under Keys before encrypting. Nothing was sent. Your draft is unchanged in Outlook.',
+    );
+    expect(s.graph.requests).toHaveLength(0);
+    expect((await hostCalls(page)).map((c) => c.method)).not.toContain('closeAsync');
+    await page.close();
+  });
+
   it('on a Mailbox 1.8 host, which cannot close the draft, says the message was sent and the draft must be deleted', async () => {
     s.setScenario(composeScenario({ mailbox: '1.8' }));
     const page = await openPane(s, 'compose');
