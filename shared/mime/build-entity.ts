@@ -4,7 +4,7 @@
  * entity: Content-* headers and body, no From/To, because an S/MIME signature covers exactly this.
  */
 import { concatBytes, utf8 } from '../bytes';
-import { SelloError } from '../errors';
+import { isSelloError, SelloError } from '../errors';
 import { canonicalize } from './canonicalize';
 import { formatParams } from './content-type';
 import { encodeWords } from './encoded-words';
@@ -155,15 +155,16 @@ export function chooseTextEncoding(bytes: Uint8Array): TextEncoding {
   let high = 0;
   let unsafe = false;
   let col = 0;
+  let last = -1; // last byte of the current line, line break excluded
   for (let i = 0; i < bytes.length; i++) {
     const c = bytes[i]!;
     if (c >= 0x80) high++;
-    if (c === 10) {
-      if (col > 0 && (bytes[i - 2] === 32 || bytes[i - 2] === 9)) unsafe = true;
+    if (c === 10 || c === 13) {
+      if (last === 32 || last === 9) unsafe = true;
       col = 0;
+      last = -1;
       continue;
     }
-    if (c === 13) continue;
     if (c >= 0x80 || c === 0 || ++col > 76) unsafe = true;
     if (
       col === 1 &&
@@ -172,10 +173,11 @@ export function chooseTextEncoding(bytes: Uint8Array): TextEncoding {
       bytes[i + 2] === 111 &&
       bytes[i + 3] === 109 &&
       bytes[i + 4] === 32
-    )
+    ) {
       unsafe = true;
+    }
+    last = c;
   }
-  const last = bytes[bytes.length - 1];
   if (last === 32 || last === 9) unsafe = true;
   if (!unsafe) return '7bit';
   return high * 3 > bytes.length ? 'base64' : 'quoted-printable';
@@ -261,15 +263,21 @@ function buildMessagePart(spec: MessagePartSpec): Uint8Array {
     spec.filename === undefined ? undefined : 'attachment',
     spec.filename,
   );
-  const clean = canonicalize(spec.message);
-  if (isSevenBitClean(clean)) {
+  let clean: Uint8Array | undefined;
+  try {
+    clean = canonicalize(spec.message);
+  } catch (e) {
+    // A message we cannot parse is still forwarded, opaquely, as base64 below.
+    if (!isSelloError(e)) throw e;
+  }
+  if (clean && isSevenBitClean(clean)) {
     return entity(
       foldHeader('Content-Type', type) + foldHeader('Content-Transfer-Encoding', '7bit') + disposition,
       clean,
     );
   }
-  // 8-bit header bytes survive canonicalisation; base64 (tolerated by readers, and by our parser) is
-  // then the only 7-bit form left.
+  // 8-bit bytes that canonicalisation must leave alone (inside a signed part, in a preamble) or an
+  // unparsable message: base64, tolerated by readers (and by our parser), is the only 7-bit form left.
   return entity(
     foldHeader('Content-Type', type) + foldHeader('Content-Transfer-Encoding', 'base64') + disposition,
     encodeBase64Lines(spec.message),

@@ -91,7 +91,8 @@ export function quoteParamValue(value: string): string {
  * 2231 UTF-8 percent-encoding, split into `name*N*` sections that never cut an escape in half.
  */
 export function encodeParam(name: string, value: string): string[] {
-  if (/^[\x20-\x7e]*$/.test(value) && value.length <= MAX_SECTION_CHARS) {
+  // A plain value that looks like an RFC 2047 word would be decoded by readers that accept those.
+  if (/^[\x20-\x7e]*$/.test(value) && value.length <= MAX_SECTION_CHARS && !value.includes('=?')) {
     return [`${name}=${quoteParamValue(value)}`];
   }
   // One piece per character, so a section boundary never splits a UTF-8 sequence (readers that decode
