@@ -43,12 +43,15 @@ export async function buildRecipientInfos(
     const who = certificateLabel(cert, `recipient ${n + 1}`);
     const id = certificateId(cert);
     const alg = publicKeyAlgorithm(id.spki);
+    // A certificate without a subjectKeyIdentifier can still be named by issuer and serial number,
+    // which every receiver understands: better than leaving that recipient out.
+    const recipientId = opts.recipientId === 'ski' && id.subjectKeyId ? 'ski' : 'issuer-serial';
     let info: Uint8Array;
     if (alg === OID.rsaEncryption) {
-      info = await keyTransRecipientInfo(id, who, cek, opts.keyTransport, opts.recipientId, env);
-      if (opts.recipientId === 'ski') allVersion0 = false;
+      info = await keyTransRecipientInfo(id, who, cek, opts.keyTransport, recipientId, env);
+      if (recipientId === 'ski') allVersion0 = false;
     } else if (alg === OID.ecPublicKey) {
-      info = await keyAgreeRecipientInfo(id, who, cek, opts.recipientId, env);
+      info = await keyAgreeRecipientInfo(id, who, cek, recipientId, env);
       allVersion0 = false;
     } else {
       throw new SelloError(

@@ -171,7 +171,8 @@ export function describeSignatureAlgorithm(
   if (!known) return { name: alg.oid, hash: digestAlg };
   if (known.scheme === 'rsa-pss') {
     try {
-      return { name: `RSASSA-PSS (${readPssParams(alg.params).hash})`, hash: readPssParams(alg.params).hash };
+      const { hash } = readPssParams(alg.params);
+      return { name: `RSASSA-PSS (${hash})`, hash };
     } catch {
       return { name: known.name, hash: digestAlg }; // reported as unsupported when verified
     }

@@ -333,3 +333,51 @@ function findEncryptedKey(der: Uint8Array, length: number): number {
   }
   throw new Error('no encrypted key found');
 }
+
+describe('recipient identifiers', () => {
+  it('names a recipient whose certificate has no subjectKeyIdentifier by issuer and serial', async () => {
+    const key = p.file('noski.key', '');
+    const csr = p.file('noski.csr', '');
+    const cert = p.file('noski.pem', '');
+    p.openssl([
+      'req',
+      '-new',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      key,
+      '-subj',
+      '/CN=No Ski',
+      '-out',
+      csr,
+    ]);
+    p.openssl(['x509', '-req', '-in', csr, '-signkey', key, '-out', cert]);
+    const certDer = p.openssl(['x509', '-in', cert, '-outform', 'DER']);
+    const der = await createEnvelopedData(
+      {
+        content,
+        recipients: [certDer, p.users.Rsa!.certDer],
+        cipher: 'aes-128-gcm',
+        keyTransport: 'rsaes-oaep-sha1',
+        recipientId: 'ski',
+      },
+      env,
+    );
+    const r = tryOpenssl([
+      'cms',
+      '-decrypt',
+      '-binary',
+      '-inform',
+      'DER',
+      '-in',
+      p.file('e.der', der),
+      '-recip',
+      cert,
+      '-inkey',
+      key,
+    ]);
+    expect(r.stdout).toEqual(content);
+    expect(opensslDecrypt(der, 'Rsa').stdout).toEqual(content);
+  });
+});

@@ -17,7 +17,7 @@ beforeAll(async () => {
     { name: 'Rsa', keyType: 'rsa2048' },
     { name: 'Ec', keyType: 'p256' },
   ]);
-  const base = { content, detached: false, hash: 'SHA-256', pss: false, certificates: [p.interDer] } as const;
+  const base = { content, detached: false, hash: 'SHA-256' as const, pss: false, certificates: [p.interDer] };
   samples.signedRsa = await createSignedData({ ...base, signer: p.users.Rsa!.identity }, env);
   samples.signedEc = await createSignedData({ ...base, signer: p.users.Ec!.identity }, env);
   const recipients = [p.users.Rsa!.certDer, p.users.Ec!.certDer];

@@ -268,3 +268,62 @@ describe('verifySignedData on damaged signatures', () => {
     expect(r.signers[0]!.errors.map((e) => e.code)).toEqual(['cms.no-content']);
   });
 });
+
+describe('other encapsulated content types', () => {
+  it('signs a non-data eContentType with version 3 and a matching contentType attribute', async () => {
+    const tstInfo = '1.2.840.113549.1.9.16.1.4';
+    const der = await createSignedData(
+      {
+        content,
+        detached: false,
+        signer: p.users.Ec256!.identity,
+        hash: 'SHA-256',
+        pss: false,
+        certificates: [p.interDer],
+        eContentType: tstInfo,
+      },
+      env,
+    );
+    const r = tryOpenssl([
+      'cms',
+      '-verify',
+      '-binary',
+      '-inform',
+      'DER',
+      '-in',
+      p.file('t.der', der),
+      '-CAfile',
+      p.pki.rootPem,
+    ]);
+    expect(r.ok).toBe(true);
+    const ours = await verifySignedData(der, {}, env);
+    expect(ours.eContentType).toBe(tstInfo);
+    expect(ours.signers[0]).toMatchObject({ intact: true });
+  });
+});
+
+describe('contentType binding (RFC 5652 §11.1)', () => {
+  it('reports a signature moved to content of another type', async () => {
+    const tstInfo = '1.2.840.113549.1.9.16.1.4';
+    const der = await createSignedData(
+      {
+        content,
+        detached: false,
+        signer: p.users.Rsa!.identity,
+        hash: 'SHA-256',
+        pss: false,
+        certificates: [],
+        eContentType: tstInfo,
+      },
+      env,
+    );
+    // The first occurrence of the OID is eContentType (encapContentInfo precedes the signer infos).
+    const oidDer = [0x06, 0x0b, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x09, 0x10, 0x01, 0x04];
+    const at = der.findIndex((_, i) => oidDer.every((b, k) => der[i + k] === b));
+    expect(at).toBeGreaterThan(0);
+    der[at + oidDer.length - 1] = 0x05;
+    const r = await verifySignedData(der, {}, env);
+    expect(r.signers[0]!.intact).toBe(false);
+    expect(r.signers[0]!.errors.map((e) => e.code)).toEqual(['cms.malformed']);
+  });
+});
