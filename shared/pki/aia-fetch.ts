@@ -1,0 +1,86 @@
+/**
+ * Fetching missing issuers from a certificate's Authority Information Access caIssuers URLs
+ * (RFC 5280 §4.2.2.1: HTTP, a DER certificate or a certs-only PKCS#7 "p7c"), through the injected
+ * fetch. Bounded: only http(s), a time limit per request, a size limit, a number of fetches per
+ * validation; results (also failures) are cached per URL for the life of the cache.
+ */
+import * as pkijs from 'pkijs';
+import { fromUtf8, looksLikePem, pemDecodeAll } from '../bytes';
+import type { CoreEnv } from '../env';
+import { EXT, extension } from './certificate';
+import { looksLikeP7b, parseP7b } from './p7b';
+
+const OID_CA_ISSUERS = '1.3.6.1.5.5.7.48.2';
+const URI = 6;
+// A CA certificate is a few kB; a p7c with a handful of them stays far below 1 MB.
+const MAX_RESPONSE_BYTES = 1024 * 1024;
+
+export type AiaCache = Map<string, Promise<Uint8Array[]>>;
+
+export function createAiaCache(): AiaCache {
+  return new Map();
+}
+
+export function caIssuersUrls(cert: pkijs.Certificate): string[] {
+  const ext = extension(cert, EXT.authorityInfoAccess);
+  const aia = ext?.parsedValue as pkijs.InfoAccess | undefined;
+  if (!(aia instanceof pkijs.InfoAccess)) return [];
+  return aia.accessDescriptions
+    .filter((d) => d.accessMethod === OID_CA_ISSUERS && d.accessLocation.type === URI)
+    .map((d) => String(d.accessLocation.value))
+    .filter((u) => /^https?:\/\//i.test(u));
+}
+
+async function readBounded(response: Response): Promise<Uint8Array> {
+  const declared = Number(response.headers.get('content-length') ?? '0');
+  if (declared > MAX_RESPONSE_BYTES) throw new Error('response too large');
+  const body = new Uint8Array(await response.arrayBuffer());
+  if (body.length > MAX_RESPONSE_BYTES) throw new Error('response too large');
+  return body;
+}
+
+function certificatesIn(body: Uint8Array): Uint8Array[] {
+  if (looksLikePem(body))
+    return pemDecodeAll(fromUtf8(body))
+      .filter((b) => b.label === 'CERTIFICATE')
+      .map((b) => b.der);
+  if (looksLikeP7b(body)) return parseP7b(body);
+  return [body];
+}
+
+/**
+ * Certificates at one caIssuers URL; [] with the failure given to `onFailure` when it cannot be had.
+ */
+export function fetchCaIssuers(
+  url: string,
+  env: CoreEnv,
+  cache: AiaCache,
+  timeoutMs: number,
+  onFailure: (why: string) => void,
+): Promise<Uint8Array[]> {
+  const cached = cache.get(url);
+  if (cached) return cached;
+  const work = (async (): Promise<Uint8Array[]> => {
+    if (!env.fetch) {
+      onFailure(`offline: ${url} was not fetched`);
+      cache.delete(url);
+      return [];
+    }
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), timeoutMs);
+    try {
+      const response = await env.fetch(url, { signal: controller.signal, redirect: 'follow' });
+      if (!response.ok) throw new Error(`HTTP ${response.status}`);
+      return certificatesIn(await readBounded(response));
+    } catch (e) {
+      onFailure(`${url}: ${e instanceof Error ? e.message : String(e)}`);
+      // A failure is not cached: the next validation may find the server back.
+      cache.delete(url);
+      return [];
+    } finally {
+      clearTimeout(timer);
+    }
+  })();
+  cache.set(url, work);
+  return work;
+}

@@ -1,0 +1,74 @@
+/**
+ * Checking a certificate's (or CRL's) signature with its issuer's key through PKI.js and WebCrypto:
+ * RSA PKCS#1 v1.5, RSASSA-PSS and ECDSA. MD2/MD5/SHA-1 signatures and RSA keys under 2048 bits are
+ * refused unless the policy relaxes it (then they are reported as warnings, never silently).
+ */
+import * as asn1js from 'asn1js';
+import * as pkijs from 'pkijs';
+import { cryptoEngine } from '../cms/engine';
+import type { CoreEnv } from '../env';
+
+const WEAK_SIGNATURE_OIDS: Record<string, string> = {
+  '1.2.840.113549.1.1.2': 'md2WithRSAEncryption',
+  '1.2.840.113549.1.1.4': 'md5WithRSAEncryption',
+  '1.2.840.113549.1.1.5': 'sha1WithRSAEncryption',
+  '1.3.14.3.2.29': 'sha1WithRSASignature',
+  '1.2.840.10045.4.1': 'ecdsa-with-SHA1',
+  '1.2.840.10040.4.3': 'dsa-with-sha1',
+};
+const OID_PSS = '1.2.840.113549.1.1.10';
+const OID_SHA1 = '1.3.14.3.2.26';
+const DSA_OIDS = new Set(['1.2.840.10040.4.3', '2.16.840.1.101.3.4.3.2', '2.16.840.1.101.3.4.3.1']);
+
+/** The name of a weak signature algorithm (MD5/SHA-1 family), or undefined when it is not weak. */
+export function weakSignatureAlgorithm(alg: pkijs.AlgorithmIdentifier): string | undefined {
+  const named = WEAK_SIGNATURE_OIDS[alg.algorithmId];
+  if (named) return named;
+  if (alg.algorithmId === OID_PSS && alg.algorithmParams instanceof asn1js.Sequence) {
+    try {
+      const params = new pkijs.RSASSAPSSParams({ schema: alg.algorithmParams });
+      // RFC 4055: an absent hashAlgorithm means SHA-1.
+      if (params.hashAlgorithm.algorithmId === OID_SHA1) return 'RSASSA-PSS with SHA-1';
+    } catch {
+      return undefined; // the verification itself reports malformed parameters
+    }
+  } else if (alg.algorithmId === OID_PSS) return 'RSASSA-PSS with SHA-1';
+  return undefined;
+}
+
+export type SignatureOutcome = 'valid' | 'invalid' | 'unsupported';
+
+/** Verifies `tbs`/`signature` (a certificate's or CRL's) with the issuer's subjectPublicKeyInfo. */
+export async function verifyWithIssuerKey(
+  tbs: ArrayBuffer,
+  signature: asn1js.BitString,
+  signatureAlgorithm: pkijs.AlgorithmIdentifier,
+  issuerKey: pkijs.PublicKeyInfo,
+  env: CoreEnv,
+): Promise<SignatureOutcome> {
+  // WebCrypto has no DSA: such paths cannot be checked (PKITS 4.1.4-4.1.6, listed in docs/pkits.md).
+  if (DSA_OIDS.has(signatureAlgorithm.algorithmId)) return 'unsupported';
+  try {
+    const ok = await cryptoEngine(env).verifyWithPublicKey(tbs, signature, issuerKey, signatureAlgorithm);
+    return ok ? 'valid' : 'invalid';
+  } catch (e) {
+    // PKI.js throws for algorithms and curves WebCrypto does not offer and for broken keys; for a
+    // well-known algorithm a throw means the signature cannot be right.
+    const message = e instanceof Error ? e.message : String(e);
+    return /unsupported|not supported|unknown/i.test(message) ? 'unsupported' : 'invalid';
+  }
+}
+
+export function verifyCertificateSignature(
+  cert: pkijs.Certificate,
+  issuerKey: pkijs.PublicKeyInfo,
+  env: CoreEnv,
+): Promise<SignatureOutcome> {
+  return verifyWithIssuerKey(
+    cert.tbsView.slice().buffer,
+    cert.signatureValue,
+    cert.signatureAlgorithm,
+    issuerKey,
+    env,
+  );
+}
