@@ -1,0 +1,150 @@
+/**
+ * What the OWA content script can ask for. Every answer is an id, a token or a status: plaintext goes
+ * from here to the extension-origin frames only (a sealed draft the compose frame loads, a staged
+ * message the read frame opens), so the OWA page, which holds the content script's DOM, never sees it.
+ */
+import { toBase64 } from '../../../shared/bytes';
+import { SelloError } from '../../../shared/errors';
+import { saveDraft } from '../drafts';
+import { openForReading, stageMessage } from '../jobs/read-jobs';
+import type { Draft } from '../messages';
+import type { DisplayMessage } from '../replies';
+import { currentSettings } from '../settings';
+import { authStatus, signInInteractive, signOut } from '../auth/entra-session';
+import { withGraph } from './graph-access';
+import type { OwaReplyMap } from './owa-messages';
+import { rememberDraftOrigin, tabKnowsOwaDraft } from './owa-tabs';
+
+/** OWA URLs carry EWS-style ids ('/' and '+'); Graph REST ids use '-' and '_' (convertToRestId). */
+export function toRestId(id: string): string {
+  return id.replace(/\//g, '-').replace(/\+/g, '_');
+}
+
+function newDraftId(): string {
+  return Array.from(crypto.getRandomValues(new Uint8Array(12)), (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+const escapeHtml = (s: string) =>
+  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+
+function textToHtml(text: string): string {
+  return text
+    .split(/\r?\n/)
+    .map((line) => escapeHtml(line))
+    .join('<br>');
+}
+
+/**
+ * HTML parts quoted as text: no markup, images or links of the original travel into the reply (a
+ * remote image would otherwise load in the compose frame and tell the sender the mail was read).
+ */
+export function htmlToText(html: string): string {
+  return html
+    .replace(/<(script|style|head)\b[^]*?<\/\1\s*>/gi, '')
+    .replace(/<(br|\/p|\/div|\/li|\/tr|\/h\d)\b[^>]*>/gi, '\n')
+    .replace(/<[^>]*>/g, '')
+    .replace(/&nbsp;/g, ' ')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&amp;/g, '&')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
+}
+
+/** The reply's quote: exactly the sections the read frame showed, as text, nothing else. */
+export function quoteShown(display: DisplayMessage): { text: string; html: string } {
+  const shown = display.sections
+    .map((s) => (s.kind === 'html' ? htmlToText(s.content) : s.content.trim()))
+    .filter(Boolean)
+    .join('\n\n');
+  const intro = `${display.from} wrote:`;
+  const text = `\n\n${intro}\n${shown
+    .split('\n')
+    .map((l) => `> ${l}`)
+    .join('\n')}`;
+  const html = `<p><br></p><p>${escapeHtml(intro)}</p><blockquote>${textToHtml(shown)}</blockquote>`;
+  return { text, html };
+}
+
+function firstAddress(header: string): string | null {
+  return /[^\s<>,;"]+@[^\s<>,;"]+/.exec(header)?.[0] ?? null;
+}
+
+export const owaJobs = {
+  async status(): Promise<OwaReplyMap['owa.status']> {
+    return { ...(await authStatus()), alwaysEncrypt: (await currentSettings()).alwaysEncrypt };
+  },
+
+  signIn: signInInteractive,
+  signOut,
+
+  /** Fetches the MIME by id here in the worker and stages it for the read frame. */
+  async open(messageId: string): Promise<OwaReplyMap['owa.open']> {
+    const raw = await withGraph((g) => g.getMime(toRestId(messageId)));
+    return { token: stageMessage(toBase64(raw)) };
+  },
+
+  /**
+   * A Sello draft from what the OWA compose form showed. Encrypt and sign are on: the user chose
+   * "Sign / Encrypt with Sello". If OWA already saved its draft, that copy sits on the server
+   * unencrypted: the answer says so, and the panel offers to delete it.
+   */
+  async compose(
+    tabId: number,
+    prefill: { to: string[]; cc: string[]; bcc: string[]; subject: string; text: string } | null,
+    owaDraftId: string | null,
+  ): Promise<OwaReplyMap['owa.compose']> {
+    const draft: Draft = {
+      to: prefill?.to ?? [],
+      cc: prefill?.cc ?? [],
+      bcc: prefill?.bcc ?? [],
+      subject: prefill?.subject ?? '',
+      html: prefill?.text ? textToHtml(prefill.text) : '',
+      text: prefill?.text ?? '',
+      sign: true,
+      encrypt: true,
+      attachments: [],
+    };
+    const draftId = newDraftId();
+    await saveDraft(draftId, draft);
+    const restId = owaDraftId ? toRestId(owaDraftId) : null;
+    rememberDraftOrigin(draftId, { tabId, owaDraftId: restId });
+    return { draftId, serverDraftUnencrypted: restId !== null && (prefill?.text ?? '') !== '' };
+  },
+
+  /** Deletes the plaintext OWA draft through Graph, only one this tab announced as its draft. */
+  async deleteDraft(tabId: number, owaDraftId: string): Promise<OwaReplyMap['owa.delete-draft']> {
+    const id = toRestId(owaDraftId);
+    if (!tabKnowsOwaDraft(tabId, id)) {
+      throw new SelloError('message.not-found', 'Sello only deletes the draft it was started from.');
+    }
+    await withGraph((g) => g.deleteMessage(id));
+    return { deleted: true };
+  },
+
+  /** A reply that starts in Sello's frame, encrypted, quoting only what the read frame showed. */
+  async reply(tabId: number, messageId: string): Promise<OwaReplyMap['owa.reply']> {
+    const raw = await withGraph((g) => g.getMime(toRestId(messageId)));
+    const opened = await openForReading({ kind: 'bytes', message: toBase64(raw) });
+    const display = opened.display;
+    if (!display) throw new SelloError('smime.nothing-to-show', 'There is nothing in this message to quote.');
+    const to = opened.verdict.from[0] ?? firstAddress(display.from);
+    const quote = quoteShown(display);
+    const draftId = newDraftId();
+    await saveDraft(draftId, {
+      to: to ? [to] : [],
+      cc: [],
+      bcc: [],
+      subject: /^re:/i.test(display.subject) ? display.subject : `Re: ${display.subject}`,
+      html: quote.html,
+      text: quote.text,
+      sign: true,
+      encrypt: true,
+      attachments: [],
+    });
+    rememberDraftOrigin(draftId, { tabId, owaDraftId: null });
+    return { draftId };
+  },
+};

@@ -1,0 +1,310 @@
+/**
+ * Outlook on the web through Microsoft Graph, end to end in real Chromium: the OWA fixture page is
+ * reached through the "additional OWA hosts" setting (the content script is registered with
+ * chrome.scripting once the host is granted), sign-in runs chrome.identity.launchWebAuthFlow against
+ * the Entra stand-in, and mail goes through the Graph stand-in. OpenSSL checks what was sent and makes
+ * what is read. The OWA page's DOM must never contain a message's plaintext.
+ */
+import type { Frame, Page } from 'puppeteer-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EntraStandIn } from '../../stand-ins/entra/entra-stand-in';
+import { GraphStandIn } from '../../stand-ins/graph/graph-stand-in';
+import { startOwaFixture, type OwaFixture } from '../../stand-ins/owa/owa-fixture';
+import { encryptedMessage, makeFixtures, openssl, write, type Fixtures } from '../extension/fixtures';
+import { close, launch, openPage, send, type Session } from '../extension/harness';
+
+const CLIENT_ID = '3f2c1a9e-5b7d-4c8e-9f01-23456789abcd';
+const TENANT = 'contoso.example';
+const SECRET = 'Board minutes: the merger closes on 3 March (Sello e2e plaintext)';
+const TYPED = 'Numbers for Bob, typed into the OWA form first';
+
+let s: Session;
+let f: Fixtures;
+let entra: EntraStandIn;
+let graph: GraphStandIn;
+let owa: OwaFixture;
+let page: Page;
+
+const b64 = (path: string) => openssl(['base64', '-A', '-in', path]).toString();
+
+async function setSetting(options: Page, key: string, value: unknown): Promise<void> {
+  const r = await send(options, { type: 'settings.set', key, value });
+  if (!r.ok) throw new Error(`settings.set ${key}: ${JSON.stringify(r.error)}`);
+}
+
+async function frameOf(kind: 'compose' | 'read'): Promise<Frame> {
+  for (let i = 0; i < 200; i++) {
+    const fr = page.frames().find((x) => x.url().includes(`/frames/${kind}/index.html`));
+    if (fr) {
+      await fr.waitForSelector('body[data-ready]', { timeout: 20_000 });
+      return fr;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`no ${kind} frame`);
+}
+
+async function sendFrom(frame: Frame): Promise<{ text: string; kind: string }> {
+  await frame.$eval('#notice', (n) => (n.textContent = ''));
+  await frame.click('#send');
+  await frame.waitForFunction(
+    () => {
+      const t = document.querySelector('#notice')?.textContent ?? '';
+      return t !== '' && !t.endsWith('…');
+    },
+    { timeout: 45_000 },
+  );
+  return frame.$eval('#notice', (n) => ({ text: n.textContent ?? '', kind: n.className }));
+}
+
+async function pageHtml(): Promise<string> {
+  return page.evaluate(() => document.documentElement.outerHTML);
+}
+
+async function accountState(): Promise<string> {
+  return page.$eval('[data-sello="account"]', (e) => (e as HTMLElement).dataset.state ?? '');
+}
+
+beforeAll(async () => {
+  f = makeFixtures();
+  entra = new EntraStandIn({
+    tenant: TENANT,
+    clientId: CLIENT_ID,
+    redirectUris: [],
+    requiredScopes: ['Mail.Send', 'Mail.Read', 'Mail.ReadWrite'],
+    userPrincipalName: 'alice@example.com',
+  });
+  await entra.start();
+  graph = new GraphStandIn(entra);
+  await graph.start();
+  owa = await startOwaFixture(graph);
+  s = await launch();
+  // The app registration lists the extension's redirect URI, as an admin would register it.
+  entra.options.redirectUris.push(`https://${s.extensionId}.chromiumapp.org/`);
+
+  const options = await openPage(s, 'options');
+  const imported = await send(options, {
+    type: 'identities.import-pkcs12',
+    file: b64(f.alice.p12),
+    password: f.p12Password,
+  });
+  if (!imported.ok) throw new Error(`import failed: ${JSON.stringify(imported.error)}`);
+  for (const p of [f.bob, f.carol]) {
+    await send(options, { type: 'recipients.import', file: b64(p.cer), fileName: `${p.email}.cer` });
+  }
+  await send(options, { type: 'trust.import', file: b64(f.caPem), fileName: 'ca.pem' });
+  await setSetting(options, 'graphClientId', CLIENT_ID);
+  await setSetting(options, 'graphTenantId', TENANT);
+  await setSetting(options, 'authorityUrl', entra.authority);
+  await setSetting(options, 'graphUrl', graph.baseUrl);
+  await setSetting(options, 'owaHosts', [owa.host]);
+  // Loopback hosts are granted at install (manifest); an on-premises https host would be granted by the user.
+  for (let i = 0; ; i++) {
+    const registered = await s.worker.evaluate(async () =>
+      (await chrome.scripting.getRegisteredContentScripts()).flatMap((c) => c.matches ?? []),
+    );
+    if (registered.includes('http://127.0.0.1/*')) break;
+    if (i > 100) {
+      const perms = await s.worker.evaluate(() => chrome.permissions.getAll());
+      throw new Error(`content script not registered: ${JSON.stringify(registered)} ${JSON.stringify(perms)}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  await options.close();
+  page = await s.browser.newPage();
+  await page.setViewport({ width: 1300, height: 900 });
+  await page.goto(`${owa.url}/mail/inbox`);
+  await page.waitForSelector('body[data-ready]');
+  await page.waitForSelector('[data-sello="account"][data-state]', { timeout: 15_000 });
+});
+
+afterAll(async () => {
+  await close(s);
+  await owa?.stop();
+  await graph?.stop();
+  await entra?.stop();
+});
+
+describe('Outlook on the web with Sello', () => {
+  it('registers the content script for the added host and signs in with launchWebAuthFlow and PKCE', async () => {
+    expect(await accountState()).toBe('signed-out');
+    await page.click('[data-sello="sign-in"]');
+    await page.waitForSelector('[data-sello="account"][data-state="signed-in"]', { timeout: 20_000 });
+    const authorize = entra.requests.find((r) => r.endpoint === 'authorize' && r.status === 302)!;
+    expect(authorize.params.code_challenge_method).toBe('S256');
+    expect(authorize.params.redirect_uri).toBe(`https://${s.extensionId}.chromiumapp.org/`);
+    expect(authorize.params.client_id).toBe(CLIENT_ID);
+    const token = entra.requests.find((r) => r.endpoint === 'token' && r.status === 200)!;
+    expect(token.params.grant_type).toBe('authorization_code');
+    expect(token.params.code_verifier).toMatch(/^[A-Za-z0-9_-]{43}$/);
+  });
+
+  it('composes signed and encrypted from the OWA form, warns about and deletes the plaintext server draft, sends through Graph', async () => {
+    await page.click('#new-mail');
+    await page.waitForSelector('[aria-label="Message body"]');
+    await page.waitForSelector('[data-sello="compose-bar"]');
+    expect(await page.$eval('[data-sello="compose-hint"]', (e) => e.textContent)).toContain(
+      'Write it in Sello from the start',
+    );
+    await page.type('[aria-label="To"]', 'bob@example.com');
+    await page.type('[aria-label="Add a subject"]', 'Q3 numbers');
+    await page.type('[aria-label="Message body"]', TYPED);
+    await page.waitForFunction(
+      (typed) =>
+        location.pathname.startsWith('/mail/drafts/id/') &&
+        document.body.dataset.draftSaved !== undefined &&
+        typed.length > 0,
+      {},
+      TYPED,
+    );
+    // OWA has saved the typed text to the server: the fixture stored it as a plaintext draft.
+    await new Promise((r) => setTimeout(r, 700));
+    const owaDraftId = decodeURIComponent(new URL(page.url()).pathname.split('/').pop()!);
+    expect(Buffer.from(graph.messages.get(owaDraftId)!.mime!).toString()).toContain(TYPED);
+
+    await page.click('[data-sello="compose"]');
+    const frame = await frameOf('compose');
+    await frame.waitForFunction(() => document.querySelector('#body')?.textContent !== '');
+    expect(await frame.$eval('#to', (e) => (e as HTMLInputElement).value)).toBe('bob@example.com');
+    expect(await frame.$eval('#subject', (e) => (e as HTMLInputElement).value)).toBe('Q3 numbers');
+    expect(await frame.$eval('#body', (e) => (e as HTMLElement).innerText)).toContain(TYPED);
+    expect(await frame.$eval('#sign', (e) => (e as HTMLInputElement).checked)).toBe(true);
+    expect(await frame.$eval('#encrypt', (e) => (e as HTMLInputElement).checked)).toBe(true);
+
+    const warning = await page.waitForSelector('[data-note="server-draft"]');
+    expect(await warning!.evaluate((e) => e.textContent)).toContain('saved this draft to the server unencrypted');
+    await page.click('[data-sello="delete-server-draft"]');
+    await page.waitForSelector('[data-note="server-draft-deleted"]');
+    expect(graph.messages.has(owaDraftId)).toBe(false);
+
+    await frame.click('#body');
+    await frame.type('#body', ' Written in Sello.');
+    const n = await sendFrom(frame);
+    expect(n.text).toBe('Sent, signed and encrypted.');
+    await page.waitForSelector('[data-note="sent"]');
+    expect(await page.$eval('[data-note="sent"]', (e) => e.textContent)).toBe(
+      'Sent with Sello. You can discard the Outlook draft.',
+    );
+
+    expect(graph.sent).toHaveLength(1);
+    const sent = graph.sent[0]!;
+    expect(sent.via).toBe('sendMail');
+    const mime = write(f, 'owa-sent.eml', Buffer.from(sent.mime));
+    const decrypted = openssl(['cms', '-decrypt', '-in', mime, '-recip', f.bob.cert, '-inkey', f.bob.key]);
+    const inner = write(f, 'owa-sent-inner.eml', decrypted);
+    const verified = openssl(['cms', '-verify', '-in', inner, '-CAfile', f.caPem]).toString('utf8');
+    expect(verified).toContain(TYPED);
+    expect(verified).toContain('Written in Sello.');
+    const sendRequest = graph.requests.find((r) => r.path === '/v1.0/me/sendMail')!;
+    expect(sendRequest.status).toBe(202);
+    // Nothing Sello did put the Sello-side text into the page.
+    expect(await pageHtml()).not.toContain('Written in Sello.');
+    await page.click('[data-sello="close"]');
+  });
+
+  it('opens an OpenSSL-made encrypted and signed message by its id in the read frame, never in the page', async () => {
+    const mime = encryptedMessage(f, f.carol, f.alice, 'Board minutes', SECRET, true);
+    const id = graph.addMessage(new Uint8Array(Buffer.from(mime, 'latin1')), 'Board minutes');
+    await page.click('#refresh');
+    await page.waitForSelector(`[role="option"][data-id="${id}"]`);
+    await page.click(`[role="option"][data-id="${id}"]`);
+    await page.waitForSelector('[data-sello="banner"]');
+    expect(await page.$eval('[data-sello="banner"]', (e) => e.getAttribute('data-message-id'))).toBe(id);
+    await page.click('[data-sello="open"]');
+    const frame = await frameOf('read');
+    await frame.waitForSelector('body[data-opened="true"]', { timeout: 30_000 });
+    const status = await frame.$eval('#status-lines', (e) => (e as HTMLElement).innerText);
+    expect(status).toMatch(/carol/i);
+    expect(status).toMatch(/encrypted/i);
+    expect(await frame.$eval('#status-bar', (e) => e.className)).toContain('good');
+    const shown = await frame.$eval('iframe.content', (e) => (e as HTMLIFrameElement).srcdoc);
+    expect(shown).toContain(SECRET);
+    expect(graph.requests.some((r) => r.path === `/v1.0/me/messages/${id}/$value` && r.status === 200)).toBe(
+      true,
+    );
+    expect(await pageHtml()).not.toContain(SECRET);
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(await pageHtml()).not.toContain(SECRET);
+    expect(await pageHtml()).not.toContain('merger');
+  });
+
+  it('replies to encrypted mail in Sello’s frame quoting only what was shown', async () => {
+    await page.click('[data-sello="reply"]');
+    const frame = await frameOf('compose');
+    await frame.waitForFunction(() => (document.querySelector('#body')?.textContent ?? '') !== '');
+    expect(await frame.$eval('#to', (e) => (e as HTMLInputElement).value)).toBe('carol@example.com');
+    expect(await frame.$eval('#subject', (e) => (e as HTMLInputElement).value)).toBe('Re: Board minutes');
+    expect(await frame.$eval('#body', (e) => (e as HTMLElement).innerText)).toContain(SECRET);
+    expect(await frame.$eval('#encrypt', (e) => (e as HTMLInputElement).checked)).toBe(true);
+    expect(await pageHtml()).not.toContain(SECRET);
+  });
+
+  it('keeps the draft and says why on Graph 500 and 429, then sends', async () => {
+    const frame = await frameOf('compose');
+    const before = graph.sent.length;
+    graph.injectFault({ method: 'POST', path: /^\/me\/sendMail$/, kind: 'server-error', times: 4 });
+    let n = await sendFrom(frame);
+    expect(n.kind).toContain('bad');
+    expect(n.text).toContain('Microsoft 365 had a server error (500)');
+    expect(n.text).toContain('Everything you wrote is kept.');
+    graph.injectFault({
+      method: 'POST',
+      path: /^\/me\/sendMail$/,
+      kind: 'throttle',
+      retryAfter: 1,
+      times: 4,
+    });
+    n = await sendFrom(frame);
+    expect(n.text).toContain('throttling');
+    expect(n.text).toContain('Everything you wrote is kept.');
+    expect(graph.sent.length).toBe(before);
+    expect(await frame.$eval('#body', (e) => (e as HTMLElement).innerText)).toContain(SECRET);
+    expect(await frame.$eval('#to', (e) => (e as HTMLInputElement).value)).toBe('carol@example.com');
+    // The fault is used up: the same draft now goes.
+    n = await sendFrom(frame);
+    expect(n.text).toBe('Sent, signed and encrypted.');
+    expect(graph.sent.length).toBe(before + 1);
+    const mime = write(f, 'owa-reply.eml', Buffer.from(graph.sent.at(-1)!.mime));
+    const inner = write(
+      f,
+      'owa-reply-inner.eml',
+      openssl(['cms', '-decrypt', '-in', mime, '-recip', f.carol.cert, '-inkey', f.carol.key]),
+    );
+    expect(openssl(['cms', '-verify', '-in', inner, '-CAfile', f.caPem]).toString('utf8')).toContain('> ');
+  });
+
+  it('refreshes an expired access token by itself, and keeps the draft and asks to sign in again when the session is gone', async () => {
+    entra.expireAccessTokens();
+    await page.click('[data-sello="close"]');
+    await page.click('[data-sello="reply"]');
+    let frame = await frameOf('compose');
+    await frame.waitForFunction(() => (document.querySelector('#body')?.textContent ?? '') !== '');
+    const before = graph.sent.length;
+    let n = await sendFrom(frame);
+    expect(n.text).toBe('Sent, signed and encrypted.');
+    expect(graph.sent.length).toBe(before + 1);
+    expect(entra.requests.some((r) => r.endpoint === 'token' && r.params.grant_type === 'refresh_token')).toBe(
+      true,
+    );
+
+    entra.expireAccessTokens();
+    entra.revokeRefreshTokens();
+    await page.click('[data-sello="close"]');
+    await page.click('[data-sello="reply"]');
+    frame = await frameOf('compose');
+    await frame.waitForFunction(() => (document.querySelector('#body')?.textContent ?? '') !== '');
+    await frame.type('#to', ', bob@example.com');
+    n = await sendFrom(frame);
+    expect(n.kind).toContain('bad');
+    expect(n.text).toMatch(/sign in again/i);
+    expect(n.text).toContain('Everything you wrote is kept.');
+    expect(graph.sent.length).toBe(before + 1);
+    await page.waitForSelector('[data-sello="account"][data-state="sign-in-again"]', { timeout: 10_000 });
+    await page.click('[data-sello="sign-in"]');
+    await page.waitForSelector('[data-sello="account"][data-state="signed-in"]', { timeout: 20_000 });
+    n = await sendFrom(frame);
+    expect(n.text).toBe('Sent, signed and encrypted.');
+    expect(graph.sent.length).toBe(before + 2);
+    expect(await pageHtml()).not.toContain(SECRET);
+  });
+});
