@@ -50,6 +50,8 @@ export async function startAddinSession(): Promise<AddinSession> {
     redirectUris: [],
     requiredScopes: ['Mail.Send', 'Mail.Read', 'Mail.ReadWrite'],
     userPrincipalName: 'alice@example.test',
+    // The add-in's registration is a single-page application (docs/addin.md).
+    spa: true,
   });
   await entra.start();
   const graph = new GraphStandIn(entra);

@@ -23,6 +23,11 @@ export interface EntraStandInOptions {
   redirectUris: string[];
   /** Scopes a token request must include (short names, e.g. 'Mail.Send'). */
   requiredScopes: string[];
+  /**
+   * The redirect URIs are of the Single-page application platform: Entra then redeems codes and refresh
+   * tokens only in cross-origin requests (with an Origin header), AADSTS9002327 otherwise.
+   */
+  spa?: boolean;
   /** Access token lifetime in seconds (Entra: 60-90 minutes; tests shorten it). */
   accessTokenSeconds?: number;
   /** Authorization code lifetime (Entra: about 10 minutes). */
@@ -186,6 +191,16 @@ export class EntraStandIn {
         'invalid_request',
         900144,
         "The request body must contain the following parameter: 'grant_type'.",
+      );
+    }
+    if (this.options.spa && !headerValue(req, 'origin')) {
+      return this.tokenError(
+        res,
+        params,
+        400,
+        'invalid_request',
+        9002327,
+        "Tokens issued for the 'Single-Page Application' client-type may only be redeemed via cross-origin requests.",
       );
     }
     return this.token(res, params);

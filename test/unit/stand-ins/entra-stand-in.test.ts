@@ -230,3 +230,26 @@ describe('Entra stand-in: token endpoint', () => {
     expect(res.headers.get('access-control-allow-origin')).toBe('https://localhost:3000');
   });
 });
+
+describe('Entra stand-in: single-page application registrations', () => {
+  it('redeems only cross-origin (with an Origin header), as Entra does for SPA redirect URIs', async () => {
+    const spa = new EntraStandIn({ ...entra.options, spa: true });
+    await spa.start();
+    try {
+      const post = (headers: Record<string, string>) =>
+        fetch(`${spa.authority}/contoso.test/oauth2/v2.0/token`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+          body: new URLSearchParams({
+            client_id: entra.options.clientId,
+            grant_type: 'refresh_token',
+            refresh_token: 'x',
+          }),
+        }).then(async (r) => (await r.json()) as { error_codes: number[] });
+      expect((await post({})).error_codes).toEqual([9002327]);
+      expect((await post({ origin: 'https://localhost:3000' })).error_codes).toEqual([9002313]);
+    } finally {
+      await spa.stop();
+    }
+  });
+});
