@@ -34,6 +34,8 @@ export interface BinaryPartSpec {
   kind: 'binary';
   /** `type/subtype`, e.g. `image/png`. */
   contentType: string;
+  /** Further Content-Type parameters, e.g. `{ 'smime-type': 'enveloped-data' }`. */
+  params?: Record<string, string>;
   data: Uint8Array;
   filename?: string;
   disposition?: Disposition;
@@ -237,7 +239,7 @@ function buildText(spec: TextPartSpec): Uint8Array {
 }
 
 function buildBinary(spec: BinaryPartSpec): Uint8Array {
-  let type = checkMediaType(spec.contentType);
+  let type = formatParams(checkMediaType(spec.contentType), spec.params ?? {});
   if (spec.filename !== undefined) type += `; ${nameParam(spec.filename)}`;
   let headers = foldHeader('Content-Type', type) + foldHeader('Content-Transfer-Encoding', 'base64');
   if (spec.contentId !== undefined) headers += foldHeader('Content-ID', checkContentId(spec.contentId));

@@ -106,14 +106,10 @@ export function readHeaderBlock(
   };
   while (pos < end) {
     const lf = buf.indexOf(LF, pos);
-    const next = lf < 0 || lf >= end ? end : lf + 1;
-    const contentEnd =
-      next > pos && buf[next - 1] === LF
-        ? next - 1 > pos && buf[next - 2] === CR
-          ? next - 2
-          : next - 1
-        : next;
-    if (contentEnd === pos && next > pos && buf[next - 1] === LF) {
+    const hasLf = lf >= 0 && lf < end;
+    const next = hasLf ? lf + 1 : end;
+    // The empty line (CRLF, or a bare LF as Unix tools write) ends the header block.
+    if (hasLf && (lf === pos || (lf === pos + 1 && buf[pos] === CR))) {
       flush(pos);
       return { fields, headerEnd: pos, bodyStart: next };
     }

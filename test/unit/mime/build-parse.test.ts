@@ -181,6 +181,27 @@ describe('building and parsing messages', () => {
     ).toThrowError(expect.objectContaining({ code: 'mime.invalid-address' }));
   });
 
+  it('builds an application/pkcs7-mime entity with its smime-type parameter', () => {
+    const der = Uint8Array.from([0x30, 0x03, 0x02, 0x01, 0x00]);
+    const e = parseMessage(
+      buildEntity({
+        kind: 'binary',
+        contentType: 'application/pkcs7-mime',
+        params: { 'smime-type': 'enveloped-data' },
+        filename: 'smime.p7m',
+        disposition: 'attachment',
+        data: der,
+      }),
+    );
+    expect(e.contentType).toEqual({
+      type: 'application',
+      subtype: 'pkcs7-mime',
+      params: { 'smime-type': 'enveloped-data', name: 'smime.p7m' },
+    });
+    expect(getFilename(e)).toBe('smime.p7m');
+    expect(decodeBody(e)).toEqual(der);
+  });
+
   it('refuses parameter names and media types that could smuggle syntax', () => {
     const part = { kind: 'text' as const, text: 'x' };
     expect(() =>
