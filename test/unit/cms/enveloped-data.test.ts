@@ -381,3 +381,12 @@ describe('recipient identifiers', () => {
     expect(opensslDecrypt(der, 'Rsa').stdout).toEqual(content);
   });
 });
+
+describe('streamed encodings', () => {
+  it('decrypts indefinite-length BER from openssl -stream', async () => {
+    const der = p.openssl(['cms', '-encrypt', '-binary', '-stream', '-in', p.file('plain.bin', content), '-outform',
+      'DER', '-aes256', '-recip', p.users.Ec256!.certPem]); // prettier-ignore
+    const r = await decryptEnvelopedData(der, p.users.Ec256!.identity, env);
+    expect(r.content).toEqual(content);
+  });
+});

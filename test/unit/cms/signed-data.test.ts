@@ -327,3 +327,24 @@ describe('contentType binding (RFC 5652 §11.1)', () => {
     expect(r.signers[0]!.errors.map((e) => e.code)).toEqual(['cms.malformed']);
   });
 });
+
+describe('older and streamed encodings', () => {
+  it('verifies MD5 signatures but flags them weak', async () => {
+    const u = p.users.Rsa!;
+    const r0 = tryOpenssl(['cms', '-sign', '-binary', '-in', p.file('c.bin', content), '-signer', u.certPem, '-inkey',
+      u.keyPem, '-md', 'md5', '-outform', 'DER']); // prettier-ignore
+    expect(r0.ok).toBe(true);
+    const r = await verifySignedData(r0.stdout, { detachedContent: content }, env);
+    expect(r.signers[0]).toMatchObject({ intact: true, weak: true, digestAlgorithm: 'MD5' });
+  });
+
+  it('reads indefinite-length BER with chunked content (openssl -stream)', async () => {
+    const u = p.users.Ec384!;
+    const big = new Uint8Array(50_000).map((_, i) => 65 + (i % 26));
+    const der = p.openssl(['cms', '-sign', '-binary', '-stream', '-nodetach', '-in', p.file('big.bin', big), '-signer',
+      u.certPem, '-inkey', u.keyPem, '-md', 'sha384', '-outform', 'DER']); // prettier-ignore
+    const r = await verifySignedData(der, {}, env);
+    expect(r.content).toEqual(big);
+    expect(r.signers[0]).toMatchObject({ intact: true });
+  });
+});
