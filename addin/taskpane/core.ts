@@ -17,6 +17,7 @@ import {
   parseMessage,
   type MimeEntity,
 } from '../../shared/mime';
+import { createChainValidator, importTrustFile } from '../../shared/pki';
 import type { Settings } from '../../shared/policy/settings-definition';
 import { encryptMessage, signAndEncrypt, type EncryptOptions } from '../../shared/smime/encrypt';
 import { splitTopLevel } from '../../shared/smime/message-parts';
@@ -155,9 +156,26 @@ export function displayParts(content: Uint8Array): DisplayParts {
   return out;
 }
 
-/** The chain validator from shared/pki, once it has landed; until then no trust is claimed. */
-export function chainValidator(_anchors: Uint8Array[], _env: CoreEnv): ChainValidator | undefined {
-  return undefined;
+/**
+ * The chain validator from shared/pki over the user's trusted issuers (RFC 5280 path validation with
+ * the default policy). Without anchors it still runs, so the status bar can say why nothing is trusted.
+ * Revocation checking is not wired in the add-in yet.
+ */
+export function chainValidator(anchors: Uint8Array[], env: CoreEnv): ChainValidator {
+  return createChainValidator({ anchors, env });
+}
+
+/** Trusted issuers from a file (SST, P7B/P7C, PEM bundle, DER); end-entity certificates are refused. */
+export async function importTrustAnchors(
+  bytes: Uint8Array,
+  fileName: string,
+  env: CoreEnv,
+): Promise<{ anchors: Uint8Array[]; refused: string[] }> {
+  const r = await importTrustFile(bytes, fileName, env);
+  return {
+    anchors: r.certificates.map((c) => c.der),
+    refused: r.refused.map((x) => `${x.subject}: ${x.reason}`),
+  };
 }
 
 /** Is this raw message S/MIME at its top level (application/pkcs7-mime or multipart/signed)? */

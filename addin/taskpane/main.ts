@@ -9,7 +9,7 @@ import { defaultEnv } from '../../shared/env';
 import { SelloError } from '../../shared/errors';
 import { GraphClient } from '../../shared/graph/graph-client';
 import type { EffectiveSettings } from '../../shared/policy/validate-settings';
-import { importPkcs12 } from './core';
+import { importPkcs12, importTrustAnchors } from './core';
 import { HostError, displayLanguage, roamingGet, supports } from './host';
 import { errorText, localize, setLanguage, t, type MessageKey } from './i18n';
 import { Keystore } from './keystore';
@@ -191,11 +191,16 @@ function wireKeyImport(): void {
     if (!file) return;
     try {
       const bytes = new Uint8Array(await file.arrayBuffer());
-      const ders = looksLikePem(bytes)
-        ? pemDecodeAll(new TextDecoder().decode(bytes)).map((p) => p.der)
-        : [bytes];
-      const store = byId<HTMLInputElement>('cert-trust').checked ? 'trust' : 'addressBook';
-      for (const der of ders) await keystore.addCertificate(der, store);
+      if (byId<HTMLInputElement>('cert-trust').checked) {
+        const { anchors, refused } = await importTrustAnchors(bytes, file.name, env);
+        for (const der of anchors) await keystore.addCertificate(der, 'trust');
+        if (refused.length > 0) throw new SelloError('trust.refused', refused.join('; '));
+      } else {
+        const ders = looksLikePem(bytes)
+          ? pemDecodeAll(new TextDecoder().decode(bytes)).map((p) => p.der)
+          : [bytes];
+        for (const der of ders) await keystore.addCertificate(der, 'addressBook');
+      }
       notice('keys.imported', file.name);
     } catch (e) {
       showError(e, false);

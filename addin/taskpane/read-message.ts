@@ -56,7 +56,7 @@ export async function readCurrentMessage(
     return raw.restricted ? { kind: 'restricted-unreadable' } : { kind: 'not-smime', raw };
   const keys = await keystore.unsealAll();
   const validateChain = chainValidator(await keystore.trustAnchors(), env);
-  const verdict = await openMail(raw.bytes, { keys, ...(validateChain ? { validateChain } : {}) }, env);
+  const verdict = await openMail(raw.bytes, { keys, validateChain }, env);
   if (!verdict.content) {
     throw new SelloError(
       'smime.no-content',

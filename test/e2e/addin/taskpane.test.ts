@@ -408,6 +408,7 @@ describe('add-in task pane (read) with the Outlook host stand-in', () => {
     await page.waitForSelector('#status-bar li', { timeout: 30_000 });
     const status = await textOf(page, '#status-bar');
     expect(status).toContain('Signed by Alice <alice@example.test>');
+    expect(status).toContain('The certificate is trusted (issued by');
     expect(status).toContain('The sender alice@example.test matches the certificate');
     expect(status).toContain('Encrypted (AES-256-CBC');
     const frame = page.frames().find((f) => f.parentFrame() === page.mainFrame())!;
