@@ -107,6 +107,7 @@ export function decodeQuotedPrintable(src: Uint8Array): Uint8Array {
       while (j < src.length && (src[j] === 32 || src[j] === 9)) j++;
       if (j >= src.length || src[j] === 10 || (src[j] === 13 && src[j + 1] === 10)) {
         i = j < src.length ? (src[j] === 13 ? j + 1 : j) : j;
+        keep = o; // whitespace before the '=' was protected by it
         continue;
       }
       out[o++] = c;
