@@ -3,7 +3,10 @@
  * fields stay outside. CBC gives EnvelopedData (smime-type=enveloped-data), GCM AuthEnvelopedData
  * (RFC 8551 §3.3: smime-type=authEnveloped-data). Every recipient must get a key, or nothing is written.
  */
-import { concatBytes, toBase64Lines, utf8 } from '../bytes';
+import { concatBytes, utf8 } from '../bytes';
+import { encodeBase64Lines } from '../mime/transfer-encoding';
+
+const CRLF = new Uint8Array([13, 10]);
 import type { CoreEnv } from '../env';
 import { SelloError } from '../errors';
 import type { Identity } from '../keys/identity';
@@ -44,7 +47,8 @@ export async function encryptMessage(
         'Content-Transfer-Encoding: base64\r\n' +
         'Content-Disposition: attachment; filename="smime.p7m"\r\n\r\n',
     ),
-    utf8(`${toBase64Lines(der)}\r\n`),
+    encodeBase64Lines(der),
+    CRLF,
   );
 }
 

@@ -3,7 +3,10 @@
  * signed; the RFC 5322 fields (From, To, Subject, Date, Message-ID ...) stay outside, as every S/MIME
  * client expects. Clear-signed multipart/signed by default, opaque signed-data on request.
  */
-import { concatBytes, toBase64Lines, utf8 } from '../bytes';
+import { concatBytes, utf8 } from '../bytes';
+import { encodeBase64Lines } from '../mime/transfer-encoding';
+
+const CRLF = new Uint8Array([13, 10]);
 import type { CoreEnv } from '../env';
 import { SelloError } from '../errors';
 import type { Identity } from '../keys/identity';
@@ -89,7 +92,8 @@ export async function signMessage(
           'Content-Transfer-Encoding: base64\r\n' +
           'Content-Disposition: attachment; filename="smime.p7m"\r\n\r\n',
       ),
-      utf8(`${toBase64Lines(der)}\r\n`),
+      encodeBase64Lines(der),
+      CRLF,
     );
   }
   const boundary = boundaryFor(content, env);
@@ -109,7 +113,7 @@ export async function signMessage(
         'Content-Transfer-Encoding: base64\r\n' +
         'Content-Disposition: attachment; filename="smime.p7s"\r\n\r\n',
     ),
-    utf8(toBase64Lines(der)),
+    encodeBase64Lines(der),
     utf8(`\r\n--${boundary}--\r\n`),
   );
 }

@@ -5,7 +5,7 @@ import { createDemoPki } from '../../smime/demo-pki';
 import { signAndEncrypt } from '../../smime/encrypt';
 import { openMessage } from '../../smime/open';
 import { formatVerdict } from '../verdict-text';
-import { checkChainToAnchors } from '../../pki/lint-chain';
+import { createChainValidator } from '../../pki';
 
 const sample = (): string =>
   [
@@ -54,17 +54,7 @@ export function register(program: Command): void {
         sealed,
         {
           keys: [pki.bob],
-          validateChain: async ({ certificate, intermediates }) => {
-            const r = await checkChainToAnchors(certificate, intermediates, [pki.ca.certificate], env);
-            return {
-              trusted: r.trusted,
-              chain: r.chain,
-              issues: r.problem ? [{ code: 'path.untrusted', message: r.problem }] : [],
-              revocation: 'unchecked',
-              validAtSigningTime: null,
-              validNow: r.trusted,
-            };
-          },
+          validateChain: createChainValidator({ anchors: [pki.ca.certificate], env }),
         },
         env,
       );

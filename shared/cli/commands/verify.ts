@@ -1,11 +1,11 @@
 import type { Command } from 'commander';
 import { defaultEnv, type CoreEnv } from '../../env';
 import type { Identity } from '../../keys/identity';
-import { checkChainToAnchors } from '../../pki/lint-chain';
+import { createChainValidator, importTrustFile } from '../../pki';
 import { openMessage } from '../../smime/open';
-import { verdictToJSON, type ChainValidator, type Verdict } from '../../smime/verdict';
+import { verdictToJSON, type Verdict } from '../../smime/verdict';
 import { EXIT } from '../exit-codes';
-import { aboutFile, loadCertificates, loadIdentity, readInput } from '../input-files';
+import { aboutFile, loadIdentity, readInput } from '../input-files';
 import { formatVerdict } from '../verdict-text';
 
 const EXIT_HELP = `
@@ -43,22 +43,17 @@ export function verdictExitCode(v: Verdict): number {
   return EXIT.ok;
 }
 
-/**
- * Chain validation for --trust. Uses shared/pki's path validation when it is available; until then the
- * small anchor check that `sello lint` uses (signatures and validity up to an anchor).
- */
-function anchorValidator(anchors: Uint8Array[], env: CoreEnv): ChainValidator {
-  return async ({ certificate, intermediates }) => {
-    const r = await checkChainToAnchors(certificate, intermediates, anchors, env);
-    return {
-      trusted: r.trusted,
-      chain: r.chain,
-      issues: r.problem ? [{ code: 'path.untrusted', message: r.problem }] : [],
-      revocation: 'unchecked',
-      validAtSigningTime: null,
-      validNow: r.trusted,
-    };
-  };
+/** Anchors from --trust files (SST, P7B/P7C, PEM bundle or DER); refused entries are reported, not fatal. */
+async function loadAnchors(files: string[], env: CoreEnv): Promise<Uint8Array[]> {
+  const anchors: Uint8Array[] = [];
+  for (const file of files) {
+    const bytes = readInput(file);
+    const imported = await aboutFile(file, () => importTrustFile(bytes, file, env));
+    for (const r of imported.refused)
+      process.stderr.write(`sello: ${file}: not trusted: ${r.subject}: ${r.reason}\n`);
+    anchors.push(...imported.certificates.map((c) => c.der));
+  }
+  return anchors;
 }
 
 /** `sello verify`: decrypts when needed, verifies, prints the verdict; the exit code says the outcome. */
@@ -84,15 +79,14 @@ export function register(program: Command): void {
       ) => {
         const env = defaultEnv();
         const keys: Identity[] = o.key ? [await loadIdentity(o.key, o.passFile, env)] : [];
-        const anchors: Uint8Array[] = [];
-        for (const t of o.trust ?? []) anchors.push(...(await aboutFile(t, () => loadCertificates(t))));
+        const anchors = await loadAnchors(o.trust ?? [], env);
         const message = readInput(file);
         const verdict = await openMessage(
           message,
           {
             keys,
             allowWeak: o.allowWeak === true,
-            ...(anchors.length > 0 ? { validateChain: anchorValidator(anchors, env) } : {}),
+            ...(anchors.length > 0 ? { validateChain: createChainValidator({ anchors, env }) } : {}),
           },
           env,
         );
