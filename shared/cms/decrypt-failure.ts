@@ -7,10 +7,10 @@ import { SelloError } from '../errors';
 
 export const DECRYPT_FAILED_MESSAGE = 'The message could not be decrypted.';
 
-export function decryptFailed(cause?: unknown): SelloError {
-  return new SelloError(
-    'cms.decrypt-failed',
-    DECRYPT_FAILED_MESSAGE,
-    cause === undefined ? undefined : { cause },
-  );
+/**
+ * The underlying cause is dropped on purpose: a WebCrypto "tag mismatch" versus a padding error in a
+ * log or a debug dump would be the very oracle this error exists to close.
+ */
+export function decryptFailed(_cause?: unknown): SelloError {
+  return new SelloError('cms.decrypt-failed', DECRYPT_FAILED_MESSAGE);
 }
