@@ -5,7 +5,7 @@
 import type { CoreEnv } from '../env';
 import type { ErrorCode } from '../errors';
 import type { ChainValidator } from '../smime/verdict';
-import { checkChainToAnchors } from './lint-chain';
+import { createChainValidator } from './chain-validator';
 import { certificateFacts, type CertificateFacts } from './lint-certificate-facts';
 
 export type LintSeverity = 'error' | 'warning' | 'info';
@@ -29,7 +29,7 @@ export interface LintSubject {
 export interface LintOptions {
   /** Trust anchors to chain to; no chain check when empty. */
   anchors?: Uint8Array[];
-  /** Full path validation, when the caller has one; otherwise a signature-and-validity chain check. */
+  /** A configured path validator; by default shared/pki's createChainValidator over `anchors`. */
   validateChain?: ChainValidator;
   /** Warn when the certificate expires within this many days. Default 30. */
   expiryWarningDays?: number;
@@ -99,30 +99,26 @@ export async function lintCertificate(
       `critical extension ${oid} is not understood: relying parties must reject the certificate`,
     );
 
-  if (options.validateChain) {
-    const trust = await options.validateChain({
+  const anchors = options.anchors ?? [];
+  const validate =
+    options.validateChain ?? (anchors.length > 0 ? createChainValidator({ anchors, env }) : undefined);
+  if (validate) {
+    // Validate for what the certificate is for: signing when it may sign, else encryption.
+    const signs =
+      facts.keyUsage === null ||
+      facts.keyUsage.includes('digitalSignature') ||
+      facts.keyUsage.includes('nonRepudiation');
+    const trust = await validate({
       certificate: subject.certificate,
       intermediates: subject.chain,
       signingTime: null,
-      usage: 'sign',
+      usage: signs ? 'sign' : 'encrypt',
     });
     if (trust.trusted) add('info', 'cert.chain-ok', `chains to a trust anchor: ${trust.chain.join(' <- ')}`);
-    else
-      add(
-        'error',
-        'cert.untrusted',
-        `does not chain to the given anchors: ${trust.issues.map((i) => i.message).join('; ') || 'no path found'}`,
-      );
-  } else if (options.anchors && options.anchors.length > 0) {
-    const result = await checkChainToAnchors(subject.certificate, subject.chain, options.anchors, env);
-    if (result.trusted)
-      add('info', 'cert.chain-ok', `chains to a trust anchor: ${result.chain.join(' <- ')}`);
-    else
-      add(
-        'error',
-        'cert.untrusted',
-        `does not chain to the given anchors: ${result.problem ?? 'no path found'}`,
-      );
+    else {
+      const why = trust.issues.map((i) => `${i.message} [${i.code}]`).join('; ') || 'no path found';
+      add('error', 'cert.untrusted', `does not chain to the given anchors: ${why}`);
+    }
   } else {
     add('info', 'cert.chain-not-checked', 'no trust anchors given (--trust): the chain was not checked');
   }

@@ -5,10 +5,10 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { fromUtf8, looksLikePem, pemDecodeAll } from '../../bytes';
-import { defaultEnv } from '../../env';
+import { defaultEnv, type CoreEnv } from '../../env';
 import { SelloError, isSelloError } from '../../errors';
-import { certificatesFromAttributeValue } from '../../directory/attribute-certificates';
 import { importPkcs12 } from '../../keys/pkcs12';
+import { importTrustFiles } from '../../pki/trust-import';
 import { lintCertificate, lintExitCode, type LintReport, type LintSubject } from '../../pki/lint';
 
 interface LintCliOptions {
@@ -34,7 +34,7 @@ export function register(program: Command): void {
       const expiryWarningDays = Number(opts.expiryDays);
       if (!Number.isInteger(expiryWarningDays) || expiryWarningDays < 0)
         throw new SelloError('usage.bad-number', '--expiry-days must be a whole number of days');
-      const anchors = (await Promise.all(opts.trust.map(readCertificates))).flat();
+      const anchors = await readAnchors(opts.trust, env);
       const bytes = await readInput(file);
       const reports: LintReport[] = [];
       let subjects: LintSubject[];
@@ -99,7 +99,7 @@ function isPkcs12(name: string, bytes: Uint8Array): boolean {
 async function identitiesOf(
   bytes: Uint8Array,
   passFile: string | undefined,
-  env: ReturnType<typeof defaultEnv>,
+  env: CoreEnv,
 ): Promise<LintSubject[]> {
   const password = passFile
     ? ((
@@ -139,17 +139,12 @@ function certificateSubject(bytes: Uint8Array, file: string): LintSubject {
   return { certificate: first, chain: rest, privateKeyMatches: null };
 }
 
-async function readCertificates(path: string): Promise<Uint8Array[]> {
-  const bytes = await readInput(path);
-  if (looksLikePem(bytes)) {
-    const blocks = pemDecodeAll(fromUtf8(bytes));
-    return blocks.flatMap((b) =>
-      b.label === 'CERTIFICATE' ? [b.der] : b.label === 'PKCS7' ? certificatesFromAttributeValue(b.der) : [],
-    );
-  }
-  try {
-    return certificatesFromAttributeValue(bytes);
-  } catch (e) {
-    throw new SelloError('trust.unreadable', `${path} holds no readable certificate`, { cause: e });
-  }
+/** Trust files as `sello trust import` reads them (SST, P7B, PEM bundle, DER); expired anchors are refused. */
+async function readAnchors(paths: string[], env: CoreEnv): Promise<Uint8Array[]> {
+  const files = await Promise.all(
+    paths.map(async (path) => ({ bytes: await readInput(path), fileName: path })),
+  );
+  const { certificates, refused } = await importTrustFiles(files, env);
+  for (const r of refused) process.stderr.write(`sello lint: trust anchor not used: ${r.reason}\n`);
+  return certificates.map((c) => c.der);
 }

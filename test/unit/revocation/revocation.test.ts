@@ -5,6 +5,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultEnv } from '../../../shared/env';
+import { createChainValidator, type RevocationHook } from '../../../shared/pki';
 import {
   canSendWithRevocation,
   createMemoryRevocationCache,
@@ -329,5 +330,22 @@ describe('modes and the send gate', () => {
     expect(canSendWithRevocation({ status: 'unreachable' }, { checkOnSend: false }).allowed).toBe(true);
     expect(canSendWithRevocation({ status: 'good' }, { checkOnSend: true }).allowed).toBe(true);
     expect(canSendWithRevocation({ status: 'revoked' }, { checkOnSend: false }).allowed).toBe(false);
+  });
+});
+
+describe('as the checkRevocation hook of path validation', () => {
+  it('makes a chain with a revoked certificate untrusted, and a good one trusted', async () => {
+    const hook: RevocationHook = createRevocationChecker({ mode: 'hard-fail', prefer: 'ocsp' });
+    const validate = createChainValidator({ anchors: [ca.cert.der], checkRevocation: hook, env });
+    const input = (cert: IssuedCertificate) => ({
+      certificate: cert.der,
+      intermediates: [],
+      signingTime: null,
+      usage: 'sign' as const,
+    });
+    const revoked = await validate(input(certs.ocspRevoked!));
+    expect(revoked).toMatchObject({ trusted: false, revocation: 'revoked' });
+    const good = await validate(input(certs.ocspGood!));
+    expect(good).toMatchObject({ trusted: true, revocation: 'good' });
   });
 });
