@@ -311,7 +311,14 @@ export async function verifySignedData(
   env: CoreEnv,
 ): Promise<SignedDataResult> {
   const sd = parseSignedData(der);
-  const data = opts.detachedContent ?? sd.content;
+  // A signature that carries content and is handed other content would verify one and show the other.
+  if (sd.content && opts.detachedContent && !equalBytes(sd.content, opts.detachedContent)) {
+    throw new SelloError(
+      'cms.malformed',
+      'The signature carries its own content and was given different content.',
+    );
+  }
+  const data = sd.content ?? opts.detachedContent ?? null;
   const candidates = [...sd.certificates, ...(opts.extraCertificates ?? [])];
   const signers: SignerCheck[] = [];
   for (const si of sd.signerInfos) signers.push(await checkSigner(si, sd, data, candidates, env));

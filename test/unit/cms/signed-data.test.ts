@@ -348,3 +348,24 @@ describe('older and streamed encodings', () => {
     expect(r.signers[0]).toMatchObject({ intact: true });
   });
 });
+
+describe('content given twice', () => {
+  it('refuses detached content that differs from the encapsulated content', async () => {
+    const der = await createSignedData(
+      {
+        content,
+        detached: false,
+        signer: p.users.Rsa!.identity,
+        hash: 'SHA-256',
+        pss: false,
+        certificates: [],
+      },
+      env,
+    );
+    await expect(verifySignedData(der, { detachedContent: utf8('other') }, env)).rejects.toMatchObject({
+      code: 'cms.malformed',
+    });
+    const same = await verifySignedData(der, { detachedContent: content }, env);
+    expect(same.signers[0]!.intact).toBe(true);
+  });
+});
