@@ -13,6 +13,21 @@ export const OWA_MATCHES = [
   'https://outlook.cloud.microsoft/*',
 ];
 
+/**
+ * OWA integration (docs/owa.md): the content script for the Microsoft 365 hosts, and for the
+ * additional hosts of the `owaHosts` setting through chrome.scripting once the user granted that host
+ * (optional host permission). `identity` runs the Entra sign-in (launchWebAuthFlow); the Graph and
+ * sign-in hosts are the public cloud's; sovereign clouds set other URLs and grant them as optional hosts.
+ */
+const OWA_CONTENT_SCRIPT = 'content/owa/owa.iife.ts';
+const GRAPH_HOSTS = ['https://graph.microsoft.com/*', 'https://login.microsoftonline.com/*'];
+/**
+ * Loopback is granted at install: the demo mailbox (`npm start`) and local OWA test servers run there,
+ * and headless Chromium leaves a permission prompt pending forever, so an optional grant could not be
+ * tested. On-premises OWA hosts (https) are optional and granted by the user per host.
+ */
+const LOOPBACK_HOSTS = ['http://127.0.0.1/*', 'http://localhost/*'];
+
 export default defineManifest({
   manifest_version: 3,
   name: '__MSG_extName__',
@@ -21,22 +36,28 @@ export default defineManifest({
   version: '0.1.0',
   default_locale: 'en',
   minimum_chrome_version: '116',
-  permissions: ['storage'],
+  permissions: ['storage', 'identity', 'scripting'],
+  host_permissions: [...GRAPH_HOSTS, ...LOOPBACK_HOSTS],
+  optional_host_permissions: ['https://*/*'],
+  content_scripts: [{ matches: OWA_MATCHES, js: [OWA_CONTENT_SCRIPT], run_at: 'document_idle' }],
   background: { service_worker: 'background/service-worker.ts', type: 'module' },
   options_ui: { page: 'frames/options/index.html', open_in_tab: true },
   storage: { managed_schema: 'managed_schema.json' },
   content_security_policy: {
     extension_pages:
-      "script-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'self' https://outlook.office.com https://outlook.office365.com https://outlook.cloud.microsoft",
+      "script-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'self' https: http://127.0.0.1:* http://localhost:*",
   },
   web_accessible_resources: [
     {
-      // Only the two frames the OWA content script embeds, and only for OWA: other sites cannot probe
-      // for the extension (fingerprinting). use_dynamic_url stays off until the sender check is proven
-      // with dynamic frame origins (docs/extension.md).
+      // Only the two frames the OWA content script embeds. On-premises OWA hosts come from settings, so
+      // the static list cannot name them: the frames are reachable from any page but only under the
+      // per-session dynamic URL, which only our content script learns (runtime.getURL); other sites
+      // cannot probe for the extension. Frames loaded that way still report the extension's own
+      // origin to the sender check (tested in test/e2e/owa). frame-ancestors above follows: https
+      // pages and loopback (on-premises hosts are not known at build time).
       resources: ['frames/compose/index.html', 'frames/read/index.html'],
-      matches: OWA_MATCHES,
-      use_dynamic_url: false,
+      matches: ['<all_urls>'],
+      use_dynamic_url: true,
     },
   ],
 });

@@ -21,7 +21,9 @@ import {
 } from './jobs/identity-jobs';
 import { openForReading, stageMessage } from './jobs/read-jobs';
 import { keystoreStatus, lock, removeIdentity, setPassphrase, unlock } from './keystore';
-import type { Handlers } from './message-router';
+import type { HandlerContext, Handlers } from './message-router';
+import { owaJobs } from './graph/owa-jobs';
+import { trackSend } from './graph/owa-tabs';
 import type { SettingsView } from './replies';
 import { currentSettings, effectiveSettings, setUserSetting } from './settings';
 import { setTransportUrl, transportUrl } from './transport';
@@ -96,7 +98,7 @@ export const handlers: Handlers = {
   'transport.get': async () => ({ url: await transportUrl() }),
   'transport.set': async (r) => ({ url: await setTransportUrl(r.url) }),
   'compose.recipient-status': (r) => recipientStatus(r.addresses),
-  'compose.send': (r) => sendDraft(r.draftId, r.draft),
+  'compose.send': (r) => trackSend(r.draftId, () => sendDraft(r.draftId, r.draft)),
   'drafts.save': async (r) => ({ savedAt: await saveDraft(r.draftId, r.draft, r.keepAttachments) }),
   'drafts.load': (r) => loadDraft(r.draftId),
   'drafts.delete': async (r) => {
@@ -105,4 +107,16 @@ export const handlers: Handlers = {
   },
   'read.stage': async (r) => ({ token: stageMessage(r.message) }),
   'read.open': (r) => openForReading(r.source),
+  'owa.status': () => owaJobs.status(),
+  'owa.sign-in': () => owaJobs.signIn(),
+  'owa.sign-out': () => owaJobs.signOut(),
+  'owa.open': (r) => owaJobs.open(r.messageId),
+  'owa.compose': (r, c) => owaJobs.compose(tabOf(c), r.prefill, r.owaDraftId),
+  'owa.delete-draft': (r, c) => owaJobs.deleteDraft(tabOf(c), r.owaDraftId),
+  'owa.reply': (r, c) => owaJobs.reply(tabOf(c), r.messageId),
 };
+
+function tabOf(c: HandlerContext): number {
+  if (c.tabId === null) throw new SelloError('message.sender-refused', 'Message refused: not from a tab.');
+  return c.tabId;
+}

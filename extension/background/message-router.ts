@@ -9,8 +9,17 @@ import { SelloError, isSelloError } from '../../shared/errors';
 import { requestSchema, type Reply, type RequestOf, type RequestType } from './messages';
 import type { ReplyOf } from './replies';
 import { authorizeSender, originOf, type Self } from './sender-policy';
+import { CONTENT_SCRIPT_TYPES } from './graph/owa-messages';
+import { authorizeOwaContentScript } from './graph/owa-sender';
 
-export type Handlers = { [T in RequestType]: (req: RequestOf<T>) => Promise<ReplyOf<T>> };
+/** What the router learnt about the sender: the OWA tab of a content script. */
+export interface HandlerContext {
+  tabId: number | null;
+}
+
+export type Handlers = {
+  [T in RequestType]: (req: RequestOf<T>, ctx: HandlerContext) => Promise<ReplyOf<T>>;
+};
 
 export async function dispatch(
   raw: unknown,
@@ -24,13 +33,21 @@ export async function dispatch(
       throw new SelloError('message.invalid', 'The request was not understood.');
     }
     const req = parsed.output;
-    authorizeSender(
-      { id: sender.id, url: sender.url, origin: (sender as { origin?: string }).origin },
-      req.type,
-      self,
-    );
-    const handler = handlers[req.type] as (r: typeof req) => Promise<unknown>;
-    return { ok: true, value: await handler(req) };
+    const ctx: HandlerContext = { tabId: null };
+    if (CONTENT_SCRIPT_TYPES.has(req.type)) {
+      ctx.tabId = await authorizeOwaContentScript(
+        { ...sender, origin: (sender as { origin?: string }).origin },
+        self,
+      );
+    } else {
+      authorizeSender(
+        { id: sender.id, url: sender.url, origin: (sender as { origin?: string }).origin },
+        req.type,
+        self,
+      );
+    }
+    const handler = handlers[req.type] as (r: typeof req, c: HandlerContext) => Promise<unknown>;
+    return { ok: true, value: await handler(req, ctx) };
   } catch (e) {
     if (isSelloError(e)) {
       if (e.code === 'message.sender-refused')

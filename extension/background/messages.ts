@@ -5,6 +5,7 @@
  * send each type; the router decides from the URL the browser reports, never from the message.
  */
 import * as v from 'valibot';
+import { OWA_PAGE_ACCESS, owaRequests } from './graph/owa-messages';
 
 const B64 = v.pipe(v.string(), v.regex(/^[A-Za-z0-9+/=\r\n]*$/, 'must be base64'));
 // 25 MB attachments become ~34 MB of base64; leave headroom for the rest of the message.
@@ -80,6 +81,8 @@ export const requestSchema = v.variant('type', [
       v.strictObject({ kind: v.literal('token'), token: ID }),
     ]),
   }),
+  // Sent by the OWA content script only (graph/owa-sender.ts checks that sender).
+  ...owaRequests,
 ]);
 
 export type Request = v.InferOutput<typeof requestSchema>;
@@ -128,6 +131,7 @@ export const MESSAGE_ACCESS: Record<RequestType, PageName[]> = {
   'drafts.delete': ['compose'],
   'read.stage': ['read'],
   'read.open': ['read'],
+  ...OWA_PAGE_ACCESS,
 };
 
 /** What every reply looks like: JSON-only, errors as a stable code and a safe message. */

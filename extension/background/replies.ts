@@ -6,6 +6,7 @@ import type { RecipientStatus } from '../../shared/directory/address-book';
 import type { CertificateSummary } from './certificate-summary';
 import type { Draft, RequestType } from './messages';
 import type { KeystoreStatus } from './keystore';
+import type { OwaReplyMap } from './graph/owa-messages';
 
 export interface IdentityView extends CertificateSummary {
   id: string;
@@ -113,7 +114,7 @@ export interface OpenResult {
   display: DisplayMessage | null;
 }
 
-export interface ReplyMap {
+export interface ReplyMap extends OwaReplyMap {
   'keystore.status': KeystoreStatus & { requirePassphrase: boolean };
   'keystore.unlock': KeystoreStatus;
   'keystore.lock': KeystoreStatus;

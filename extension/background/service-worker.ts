@@ -7,8 +7,10 @@ import { handlers } from './handlers';
 import { installRouter } from './message-router';
 import { setAutoLockMinutes } from './keystore';
 import { currentSettings, onSettingsChanged } from './settings';
+import { installOwaContentScripts } from './graph/owa-content-scripts';
 
 installRouter(handlers);
+installOwaContentScripts();
 
 async function applyAutoLock(): Promise<void> {
   setAutoLockMinutes((await currentSettings()).autoLockMinutes);

@@ -6,6 +6,9 @@
  */
 import browser from 'webextension-polyfill';
 import { SelloError } from '../../shared/errors';
+import { graphConfigured } from './graph/graph-access';
+import { graphTransport } from './graph/graph-transport';
+import { reportProgress } from './graph/owa-tabs';
 
 export interface Envelope {
   from: string;
@@ -69,6 +72,8 @@ export async function setTransportUrl(url: string): Promise<string> {
 
 export async function currentTransport(): Promise<Transport> {
   const url = await transportUrl();
+  // The demo URL is an explicit choice in the options; otherwise Graph when the organisation set it up.
+  if (!url && (await graphConfigured())) return graphTransport(reportProgress);
   if (!url) throw new SelloError('net.no-transport', 'No way to send mail is set up yet.');
   return localHttpTransport(url);
 }

@@ -21,7 +21,9 @@ export function toRestId(id: string): string {
 }
 
 function newDraftId(): string {
-  return Array.from(crypto.getRandomValues(new Uint8Array(12)), (b) => b.toString(16).padStart(2, '0')).join('');
+  return Array.from(crypto.getRandomValues(new Uint8Array(12)), (b) => b.toString(16).padStart(2, '0')).join(
+    '',
+  );
 }
 
 const escapeHtml = (s: string) =>

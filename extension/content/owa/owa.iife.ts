@@ -138,7 +138,8 @@ function openOverlay(kind: 'compose' | 'read', hash: string, over: HTMLElement |
       : 'left:5vw;top:5vh;width:90vw;height:90vh'
   }`;
   const bar = el('div', { 'data-sello': 'overlay-bar' });
-  bar.style.cssText = 'display:flex;gap:8px;align-items:center;padding:6px 8px;font:13px system-ui,sans-serif';
+  bar.style.cssText =
+    'display:flex;gap:8px;align-items:center;padding:6px 8px;font:13px system-ui,sans-serif';
   const notes = el('div', { 'data-sello': 'notes', role: 'status', 'aria-live': 'polite' });
   notes.style.flex = '1';
   const close = el('button', { type: 'button', 'data-sello': 'close' }, '✕');
@@ -181,7 +182,11 @@ function readOwaDraft(root: HTMLElement, body: HTMLElement) {
 
 function offerDelete(notes: HTMLElement, owaDraftId: string): void {
   const warning = note(notes, 'server-draft', t('owa_serverDraftWarning'), 'warn');
-  const del = el('button', { type: 'button', 'data-sello': 'delete-server-draft' }, t('owa_deleteServerDraft'));
+  const del = el(
+    'button',
+    { type: 'button', 'data-sello': 'delete-server-draft' },
+    t('owa_deleteServerDraft'),
+  );
   del.addEventListener('click', () => {
     del.disabled = true;
     call<{ deleted: boolean }>({ type: 'owa.delete-draft', owaDraftId })
@@ -231,6 +236,19 @@ function decorateCompose(): void {
 
 // ---- read ---------------------------------------------------------------------------------------
 
+/** A reply starts in Sello's frame; the worker builds it (and its quote) from the message by id. */
+function startReply(messageId: string, status: HTMLElement): void {
+  call<{ draftId: string }>({ type: 'owa.reply', messageId })
+    .then((r) => {
+      const notes = openOverlay('compose', `#draft=${r.draftId}`, null);
+      currentCompose = { draftId: r.draftId, notes, owaDraftId: null };
+    })
+    .catch((e: unknown) => {
+      status.textContent = t('owa_failed', describe(e));
+      afterError(e);
+    });
+}
+
 function decorateReadingPane(): void {
   const pane = findReadingPane(document);
   const id = itemIdFromUrl(location.href);
@@ -251,24 +269,19 @@ function decorateReadingPane(): void {
   open.addEventListener('click', () => {
     status.textContent = '';
     call<{ token: string }>({ type: 'owa.open', messageId: id })
-      .then((r) => openOverlay('read', `#token=${r.token}`, pane))
-      .catch((e: unknown) => {
-        status.textContent = t('owa_failed', describe(e));
-        afterError(e);
-      });
-  });
-  reply.addEventListener('click', () => {
-    status.textContent = '';
-    call<{ draftId: string }>({ type: 'owa.reply', messageId: id })
       .then((r) => {
-        const notes = openOverlay('compose', `#draft=${r.draftId}`, null);
-        currentCompose = { draftId: r.draftId, notes, owaDraftId: null };
+        const notes = openOverlay('read', `#token=${r.token}`, pane);
+        // The overlay covers the banner: it carries its own Reply.
+        const again = el('button', { type: 'button', 'data-sello': 'overlay-reply' }, t('owa_replyButton'));
+        again.addEventListener('click', () => startReply(id, notes));
+        notes.append(again);
       })
       .catch((e: unknown) => {
         status.textContent = t('owa_failed', describe(e));
         afterError(e);
       });
   });
+  reply.addEventListener('click', () => startReply(id, status));
   banner.append(el('strong', {}, t('owa_banner')), open, reply, status);
   pane.prepend(banner);
 }
