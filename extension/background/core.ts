@@ -15,6 +15,8 @@ import {
   parseMessage,
   type MimeEntity,
 } from '../../shared/mime';
+import { createChainValidator } from '../../shared/pki/chain-validator';
+import { createMemoryRevocationCache, createRevocationChecker } from '../../shared/pki/revocation';
 import type { ChainValidator } from '../../shared/smime/verdict';
 
 export { exportPkcs12, importPkcs12 } from '../../shared/keys/pkcs12';
@@ -65,11 +67,27 @@ export function entityDisposition(e: MimeEntity): { attachment: boolean; filenam
   return { attachment: getDisposition(e) === 'attachment', filename: getFilename(e) ?? null };
 }
 
-/** Chain validation against the anchors (shared/pki); undefined until that module is available. */
-export function chainValidator(
-  _anchors: Uint8Array[],
-  _settings: Settings,
-  _env: CoreEnv,
-): ChainValidator | undefined {
-  return undefined;
+// One revocation cache for the worker's lifetime: the same signer is checked once, not per message.
+const revocationCache = createMemoryRevocationCache();
+
+/**
+ * Path validation to the trust anchors with the installation's revocation policy (shared/pki).
+ * CRL and OCSP requests go out from the worker; without a host permission for the CA's server a
+ * cross-origin fetch fails and soft-fail reports the status as unreachable (docs/extension.md).
+ */
+export function chainValidator(anchors: Uint8Array[], settings: Settings, env: CoreEnv): ChainValidator {
+  return createChainValidator({
+    anchors,
+    policy: {
+      allowWeakSignatures: settings.allowWeakCertificates,
+      allowWeakKeys: settings.allowWeakCertificates,
+    },
+    checkRevocation: createRevocationChecker({
+      mode: settings.revocationMode,
+      connectionTimeoutMs: settings.crlConnectionTimeoutMs,
+      retrievalTimeoutMs: settings.crlRetrievalTimeoutMs,
+      cache: revocationCache,
+    }),
+    env,
+  });
 }

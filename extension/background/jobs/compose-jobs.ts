@@ -9,7 +9,8 @@ import { SelloError } from '../../../shared/errors';
 import type { Settings } from '../../../shared/policy/settings-definition';
 import { addressBook } from '../address-book';
 import { summarizeCertificate } from '../certificate-summary';
-import { buildMail, encryptMail, signMail } from '../core';
+import { buildMail, chainValidator, encryptMail, signMail } from '../core';
+import { trustAnchors } from '../certificate-store';
 import { deleteDraft, saveDraft } from '../drafts';
 import { getIdentity, keyPreferences, listIdentityRecords } from '../keystore';
 import type { Draft } from '../messages';
@@ -38,7 +39,12 @@ async function chooseCertificates(addresses: string[], now: Date): Promise<Choic
     }
   }
   const others = addresses.filter((a) => !own.has(a.toLowerCase()));
-  const explained = await addressBook().explainRecipients(others, now);
+  // With trust anchors configured, a recipient's certificate must chain to one (and not be revoked);
+  // without any, every stored certificate counts (the user imported or harvested it on purpose).
+  const settings = await currentSettings();
+  const anchors = (await trustAnchors(settings.trustAnchors)).map((a) => a.der);
+  const validate = anchors.length > 0 ? chainValidator(anchors, settings, defaultEnv()) : undefined;
+  const explained = await addressBook(validate).explainRecipients(others, now);
   const byAddress = new Map(explained.map((e) => [e.email, e]));
   const out: Choice[] = [];
   for (const address of addresses) {

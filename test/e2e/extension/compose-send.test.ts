@@ -3,6 +3,7 @@
  * 127.0.0.1; OpenSSL then decrypts and verifies exactly what was sent.
  */
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeFixtures, openssl, write, type Fixtures } from './fixtures';
@@ -176,5 +177,40 @@ describe('secure compose frame', () => {
     await page.waitForFunction(() => document.querySelectorAll('#to-status li[data-state]').length === 2);
     expect(await axeViolations(page)).toEqual([]);
     await screenshot(page, 'compose');
+  });
+
+  it('blocks encryption to a certificate no trusted authority issued, once trust anchors are set', async () => {
+    const eveKey = join(f.dir, 'eve.key');
+    const eveCert = join(f.dir, 'eve.pem');
+    openssl([
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      eveKey,
+      '-out',
+      eveCert,
+      '-days',
+      '30',
+      '-subj',
+      '/CN=Eve',
+      '-addext',
+      'subjectAltName=email:eve@example.com',
+      '-addext',
+      'keyUsage=critical,digitalSignature,keyEncipherment',
+    ]);
+    const options = await openPage(s, 'options');
+    await send(options, { type: 'recipients.import', file: b64(eveCert), fileName: 'eve.pem' });
+    await send(options, { type: 'trust.import', file: b64(f.caPem), fileName: 'ca.pem' });
+    await options.close();
+    await page.goto(`${s.origin}/frames/compose/index.html`);
+    await page.waitForSelector('body[data-ready]');
+    await setField('#to', 'bob@example.com, eve@example.com');
+    await page.waitForFunction(() => document.querySelectorAll('#to-status li[data-state]').length === 2);
+    const status = await textOf(page, '#to-status');
+    expect(status).toContain('bob@example.com: certificate found');
+    expect(status).toContain('eve@example.com: certificate not trusted');
   });
 });
