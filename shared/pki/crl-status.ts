@@ -11,10 +11,11 @@ import * as pkijs from 'pkijs';
 import { toArrayBuffer, toHex } from '../bytes';
 import type { CoreEnv } from '../env';
 import { SelloError } from '../errors';
-import { EXT, basicConstraints, extension, keyUsage, parseCertificate } from './certificate';
+import { EXT, basicConstraints, keyUsage, parseCertificate, subjectOf } from './certificate';
+import { ALL_REASONS, crlDistributionPoints, issuingDistributionPoint } from './distribution-points';
 import { verifyWithIssuerKey, weakSignatureAlgorithm } from './certificate-signature';
 import { namesMatch } from './names';
-import type { RevocationAnswer, RevocationHook } from './validate-path';
+import { validatePath, type RevocationAnswer, type RevocationHook } from './validate-path';
 
 const OID_CRL_NUMBER = '2.5.29.20';
 const OID_DELTA_CRL_INDICATOR = '2.5.29.27';
@@ -39,7 +40,14 @@ export interface CrlStatusOptions {
   useDeltas?: boolean;
   /** Accept MD5/SHA-1 signed CRLs. Default false. */
   allowWeakSignatures?: boolean;
+  /** Certificates that may hold a CRL-signing key other than the issuer's (e.g. the message's). */
+  certificates?: Uint8Array[];
+  /** Anchors the path of such a CRL signer must validate to; without them only the issuer's key counts. */
+  anchors?: Uint8Array[];
 }
+
+// A CRL signer's own revocation is checked by CRL too; its CRL signer's is not looked into further.
+const MAX_SIGNER_DEPTH = 2;
 
 function parseCrl(der: Uint8Array): pkijs.CertificateRevocationList {
   try {
@@ -62,88 +70,99 @@ function intOf(ext: pkijs.Extension | undefined): bigint | undefined {
     : undefined;
 }
 
-function dpNames(names: pkijs.GeneralName[] | undefined): string[] {
-  return (names ?? []).map((g) =>
-    typeof g.value === 'string'
-      ? `${g.type}:${g.value}`
-      : `${g.type}:${toHex(new Uint8Array(g.value?.toSchema?.().toBER(false) ?? new ArrayBuffer(0)))}`,
-  );
-}
-
-/** Does the CRL's issuingDistributionPoint scope cover the certificate? */
-function scopeCovers(crl: pkijs.CertificateRevocationList, cert: pkijs.Certificate): boolean {
+/**
+ * The reasons (bit mask) for which this CRL speaks about the certificate, or 0 when its
+ * issuingDistributionPoint scope does not cover it (§6.3.3 (b)(2), (d)).
+ */
+function coveredReasons(crl: pkijs.CertificateRevocationList, cert: pkijs.Certificate): number {
   const ext = crlExtension(crl, OID_ISSUING_DP);
-  if (!ext) return true;
-  const idp = ext.parsedValue as pkijs.IssuingDistributionPoint | undefined;
-  if (!(idp instanceof pkijs.IssuingDistributionPoint)) return false;
-  if (idp.indirectCRL) return false;
-  if (idp.onlySomeReasons !== undefined) return false; // would need several CRLs to cover all reasons
+  const certPoints = crlDistributionPoints(cert);
+  // A distribution point naming a separate cRLIssuer is served by an indirect CRL: not supported.
+  if (certPoints.length > 0 && certPoints.every((p) => p.hasCrlIssuer)) return 0;
+  if (!ext) return ALL_REASONS;
+  const idp = issuingDistributionPoint(ext, crl.issuer);
+  if (idp.indirectCRL || idp.onlyContainsAttributeCerts) return 0;
   const ca = basicConstraints(cert)?.cA === true;
-  if (idp.onlyContainsUserCerts && ca) return false;
-  if (idp.onlyContainsCACerts && !ca) return false;
-  if (idp.onlyContainsAttributeCerts) return false;
-  if (idp.distributionPoint !== undefined) {
-    if (!Array.isArray(idp.distributionPoint)) return false; // nameRelativeToCRLIssuer: not supported
-    const idpNames = dpNames(idp.distributionPoint);
-    const cdp = extension(cert, EXT.crlDistributionPoints)?.parsedValue as
-      pkijs.CRLDistributionPoints | undefined;
-    const certNames = (cdp?.distributionPoints ?? []).flatMap((dp) =>
-      Array.isArray(dp.distributionPoint) ? dpNames(dp.distributionPoint) : [],
-    );
-    if (!certNames.some((n) => idpNames.includes(n))) return false;
+  if (idp.onlyContainsUserCerts && ca) return 0;
+  if (idp.onlyContainsCACerts && !ca) return 0;
+  if (idp.names) {
+    const certNames = certPoints.flatMap((p) => p.names ?? []);
+    if (!certNames.some((n) => idp.names!.includes(n))) return 0;
   }
-  return true;
+  return idp.onlySomeReasons ?? ALL_REASONS;
 }
 
 export function createCrlStatusChecker(options: CrlStatusOptions): RevocationHook {
-  const crls = options.crls.map((der) => ({ der, crl: parseCrl(der) }));
-  return async (certDer, issuerDer, env): Promise<RevocationAnswer> => {
-    const cert = parseCertificate(certDer);
-    const issuer = parseCertificate(issuerDer, 'issuer certificate');
-    const now = env.now().getTime();
-    const rejected: string[] = [];
-    const usable: pkijs.CertificateRevocationList[] = [];
-    for (const { crl } of crls) {
-      if (!namesMatch(crl.issuer, cert.issuer)) continue;
-      const why = await unusable(crl, cert, issuer, now, options, env);
-      if (why) rejected.push(why);
-      else usable.push(crl);
-    }
-    const bases = usable.filter((c) => !crlExtension(c, OID_DELTA_CRL_INDICATOR));
-    const base = bases.sort((a, b) => b.thisUpdate.value.getTime() - a.thisUpdate.value.getTime())[0];
-    if (!base) {
-      const message =
-        rejected.length > 0 ? `no usable CRL: ${rejected.join('; ')}` : 'no CRL from its issuer is available';
-      return { status: 'unknown', issues: [{ code: 'revocation.no-crl', message, severity: 'error' }] };
-    }
-    const serial = toHex(new Uint8Array(cert.serialNumber.valueBlock.valueHexView));
-    const entry = findEntry(base, serial);
-    let revoked = entry !== undefined && reasonOf(entry) !== REMOVE_FROM_CRL;
-    let revokedEntry = entry;
-    if (options.useDeltas) {
-      const baseNumber = intOf(crlExtension(base, OID_CRL_NUMBER));
-      for (const delta of usable.filter((c) => crlExtension(c, OID_DELTA_CRL_INDICATOR))) {
-        const deltaBase = intOf(crlExtension(delta, OID_DELTA_CRL_INDICATOR));
-        if (baseNumber === undefined || deltaBase === undefined || deltaBase > baseNumber) continue;
-        const d = findEntry(delta, serial);
-        if (!d) continue;
-        revoked = reasonOf(d) !== REMOVE_FROM_CRL;
-        revokedEntry = d;
+  const crls = options.crls.map((der) => parseCrl(der));
+  const check =
+    (depth: number): RevocationHook =>
+    async (certDer, issuerDer, env): Promise<RevocationAnswer> => {
+      const cert = parseCertificate(certDer);
+      const issuer = parseCertificate(issuerDer, 'issuer certificate');
+      const now = env.now().getTime();
+      const rejected: string[] = [];
+      const usable: { crl: pkijs.CertificateRevocationList; reasons: number }[] = [];
+      for (const crl of crls) {
+        if (!namesMatch(crl.issuer, cert.issuer)) continue;
+        const reasons = coveredReasons(crl, cert);
+        if (reasons === 0) {
+          rejected.push('its scope does not cover the certificate');
+          continue;
+        }
+        const why = await unusable(crl, issuer, now, options, env, depth, check);
+        if (why) rejected.push(why);
+        else usable.push({ crl, reasons });
       }
-    }
-    if (revoked && revokedEntry)
-      return {
-        status: 'revoked',
-        issues: [
-          {
-            code: 'revocation.revoked',
-            message: `revoked on ${revokedEntry.revocationDate.value.toISOString()}`,
-            severity: 'error',
-          },
-        ],
-      };
-    return { status: 'good', issues: [] };
-  };
+      const serial = toHex(new Uint8Array(cert.serialNumber.valueBlock.valueHexView));
+      const complete = usable
+        .filter((u) => !crlExtension(u.crl, OID_DELTA_CRL_INDICATOR))
+        .sort((a, b) => b.crl.thisUpdate.value.getTime() - a.crl.thisUpdate.value.getTime());
+      // §6.3.3: consult CRLs until every reason is covered (onlySomeReasons partitions, PKITS 4.14.18).
+      let covered = 0;
+      let entry: pkijs.RevokedCertificate | undefined;
+      let fullBase: pkijs.CertificateRevocationList | undefined;
+      for (const { crl, reasons } of complete) {
+        if ((reasons & ~covered) === 0) continue;
+        covered |= reasons;
+        if (reasons === ALL_REASONS) fullBase ??= crl;
+        const found = findEntry(crl, serial);
+        if (found && reasonOf(found) !== REMOVE_FROM_CRL) entry ??= found;
+        if (covered === ALL_REASONS && entry) break;
+      }
+      if (options.useDeltas && fullBase) {
+        // §5.2.4: a delta CRL applies to a base whose number is at least its BaseCRLNumber; an entry
+        // with reason removeFromCRL takes a certificate off hold again.
+        const baseNumber = intOf(crlExtension(fullBase, OID_CRL_NUMBER));
+        for (const { crl: delta } of usable.filter((u) => crlExtension(u.crl, OID_DELTA_CRL_INDICATOR))) {
+          const deltaBase = intOf(crlExtension(delta, OID_DELTA_CRL_INDICATOR));
+          if (baseNumber === undefined || deltaBase === undefined || deltaBase > baseNumber) continue;
+          const d = findEntry(delta, serial);
+          if (d) entry = reasonOf(d) === REMOVE_FROM_CRL ? undefined : d;
+        }
+      }
+      if (entry)
+        return {
+          status: 'revoked',
+          issues: [
+            {
+              code: 'revocation.revoked',
+              message: `revoked on ${entry.revocationDate.value.toISOString()}`,
+              severity: 'error',
+            },
+          ],
+        };
+      if (covered !== ALL_REASONS) {
+        const message =
+          rejected.length > 0
+            ? `no usable CRL: ${[...new Set(rejected)].join('; ')}`
+            : covered === 0
+              ? 'no CRL from its issuer is available'
+              : 'the available CRLs do not cover every revocation reason';
+        return { status: 'unknown', issues: [{ code: 'revocation.no-crl', message, severity: 'error' }] };
+      }
+      return { status: 'good', issues: [] };
+    };
+  return check(0);
 }
 
 function findEntry(
@@ -163,15 +182,13 @@ function reasonOf(entry: pkijs.RevokedCertificate): number | undefined {
 
 async function unusable(
   crl: pkijs.CertificateRevocationList,
-  cert: pkijs.Certificate,
   issuer: pkijs.Certificate,
   now: number,
   options: CrlStatusOptions,
   env: CoreEnv,
+  depth: number,
+  check: (depth: number) => RevocationHook,
 ): Promise<string | undefined> {
-  if (!namesMatch(crl.issuer, issuer.subject)) return 'its issuer is not the certificate issuer';
-  const ku = keyUsage(issuer);
-  if (ku && !ku.has('cRLSign')) return 'the issuer may not sign CRLs';
   if (crl.thisUpdate.value.getTime() > now) return 'it is not yet valid';
   if (crl.nextUpdate && crl.nextUpdate.value.getTime() < now)
     return `it expired on ${crl.nextUpdate.value.toISOString()}`;
@@ -190,14 +207,35 @@ async function unusable(
     return 'it is an indirect CRL (not supported)';
   if (!options.allowWeakSignatures && weakSignatureAlgorithm(crl.signatureAlgorithm))
     return 'it is signed with a weak algorithm';
-  if (!scopeCovers(crl, cert)) return 'its scope does not cover the certificate';
-  const outcome = await verifyWithIssuerKey(
-    crl.tbsView.slice().buffer,
-    crl.signatureValue,
-    crl.signatureAlgorithm,
-    issuer.subjectPublicKeyInfo,
-    env,
-  );
-  if (outcome !== 'valid') return 'its signature does not verify with the issuer key';
-  return undefined;
+  const verify = (key: pkijs.PublicKeyInfo): Promise<string> =>
+    verifyWithIssuerKey(crl.tbsView.slice().buffer, crl.signatureValue, crl.signatureAlgorithm, key, env);
+  if (namesMatch(crl.issuer, issuer.subject)) {
+    const ku = keyUsage(issuer);
+    if ((!ku || ku.has('cRLSign')) && (await verify(issuer.subjectPublicKeyInfo)) === 'valid')
+      return undefined;
+  }
+  // §6.3.3 (f): another key of the same CA may sign its CRLs (self-issued key rollover, a separate
+  // CRL-signing certificate); its own path must validate to the anchors, with cRLSign.
+  if (options.anchors?.length && depth < MAX_SIGNER_DEPTH) {
+    for (const der of options.certificates ?? []) {
+      const candidate = parseCertificate(der, 'CRL signer candidate');
+      if (!namesMatch(candidate.subject, crl.issuer)) continue;
+      if ((await verify(candidate.subjectPublicKeyInfo)) !== 'valid') continue;
+      const path = await validatePath({
+        certificate: der,
+        intermediates: options.certificates ?? [],
+        anchors: options.anchors,
+        usage: 'crl',
+        policy: { fetchIssuers: false, requireEmailProtection: false },
+        checkRevocation: check(depth + 1),
+        env,
+      });
+      if (path.trusted) return undefined;
+      return `its signer ${subjectOf(candidate)} is not trusted (${path.issues
+        .filter((i) => i.severity === 'error')
+        .map((i) => i.message)
+        .join('; ')})`;
+    }
+  }
+  return 'its signature does not verify with the issuer key';
 }

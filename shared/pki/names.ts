@@ -57,24 +57,32 @@ function rawString(node: asn1js.AsnType): string {
   return stringValue(node) ?? '';
 }
 
+function attributeOf(atv: asn1js.AsnType): Attribute | undefined {
+  if (!(atv instanceof asn1js.Sequence)) return undefined;
+  const [typeNode, valueNode] = atv.valueBlock.value;
+  if (!(typeNode instanceof asn1js.ObjectIdentifier) || !valueNode) return undefined;
+  const s = stringValue(valueNode);
+  const value =
+    s !== undefined
+      ? prepareString(s)
+      : `#${Array.from(new Uint8Array(valueNode.toBER(false)), (b) => b.toString(16).padStart(2, '0')).join('')}`;
+  return { type: typeNode.valueBlock.toString(), value };
+}
+
+/** One RDN from its AttributeTypeAndValue elements (a SET's contents). */
+export function rdnFromElements(atvs: asn1js.AsnType[]): Rdn {
+  return atvs.map(attributeOf).filter((a): a is Attribute => a !== undefined);
+}
+
+/** The RDN sequence of an asn1js Name (SEQUENCE OF SET OF AttributeTypeAndValue). */
+export function rdnsOfSequence(seq: asn1js.AsnType): Rdn[] {
+  const sets = (seq as asn1js.Sequence).valueBlock.value ?? [];
+  return sets.map((set) => rdnFromElements((set as asn1js.Set).valueBlock.value ?? []));
+}
+
 /** The RDN sequence of a name, each attribute with its prepared value. */
 export function nameRdns(name: pkijs.RelativeDistinguishedNames): Rdn[] {
-  const out: Rdn[] = [];
-  for (const set of nameSchema(name).valueBlock.value) {
-    const rdn: Rdn = [];
-    for (const atv of (set as asn1js.Set).valueBlock.value) {
-      const [typeNode, valueNode] = (atv as asn1js.Sequence).valueBlock.value;
-      if (!(typeNode instanceof asn1js.ObjectIdentifier) || !valueNode) continue;
-      const s = stringValue(valueNode);
-      const value =
-        s !== undefined
-          ? prepareString(s)
-          : `#${Array.from(new Uint8Array(valueNode.toBER(false)), (b) => b.toString(16).padStart(2, '0')).join('')}`;
-      rdn.push({ type: typeNode.valueBlock.toString(), value });
-    }
-    out.push(rdn);
-  }
-  return out;
+  return rdnsOfSequence(nameSchema(name));
 }
 
 function rdnEqual(a: Rdn, b: Rdn): boolean {

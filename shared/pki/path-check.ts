@@ -28,7 +28,8 @@ export interface PathIssue {
   severity: 'error' | 'warning';
 }
 
-export type KeyPurpose = 'sign' | 'encrypt';
+/** 'crl': a CRL signer's certificate (keyUsage cRLSign, no e-mail usage). */
+export type KeyPurpose = 'sign' | 'encrypt' | 'crl';
 
 const OID_EMAIL_PROTECTION = '1.3.6.1.5.5.7.3.4';
 const OID_ANY_EKU = '2.5.29.37.0';
@@ -210,6 +211,11 @@ function checkEndEntityUsage(
 ): void {
   const name = subjectOf(cert);
   const ku = keyUsage(cert);
+  if (usage === 'crl') {
+    if (ku && !ku.has('cRLSign'))
+      issues.push({ code: 'path.key-usage', message: `${name} may not sign CRLs.`, severity: 'error' });
+    return;
+  }
   if (ku) {
     const ok =
       usage === 'sign'
