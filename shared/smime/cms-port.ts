@@ -3,9 +3,9 @@
  * depend on how shared/cms shapes its results.
  */
 import * as pkijs from 'pkijs';
-import { toArrayBuffer } from '../bytes';
+import { equalBytes } from '../bytes';
 import type { CoreEnv } from '../env';
-import { SelloError, type ErrorCode } from '../errors';
+import type { ErrorCode } from '../errors';
 import type { Identity } from '../keys/identity';
 import { createEnvelopedData, createSignedData, decryptEnvelopedData, verifySignedData } from '../cms';
 import type { EncryptOptions } from './encrypt';
@@ -64,28 +64,38 @@ export function engineFor(env: CoreEnv): pkijs.CryptoEngine {
   return new pkijs.CryptoEngine({ name: 'sello', crypto: env.crypto });
 }
 
-const malformed = (e?: unknown) =>
-  new SelloError('cms.malformed', 'The CMS structure is not well-formed.', { cause: e });
-
-function contentInfo(der: Uint8Array): pkijs.ContentInfo {
-  try {
-    return pkijs.ContentInfo.fromBER(toArrayBuffer(der));
-  } catch (e) {
-    throw malformed(e);
-  }
+/** DER/BER length at `i` (after the tag); returns [length or -1 for indefinite, index after it]. */
+function readLength(b: Uint8Array, i: number): [number, number] {
+  const first = b[i];
+  if (first === undefined) return [-2, i];
+  if (first < 0x80) return [first, i + 1];
+  if (first === 0x80) return [-1, i + 1];
+  const n = first & 0x7f;
+  if (n > 4) return [-2, i];
+  let len = 0;
+  for (let k = 1; k <= n; k++) len = len * 256 + (b[i + k] ?? 0);
+  return [len, i + 1 + n];
 }
 
+const KIND_BY_OID_HEX: Record<string, CmsKind> = {
+  '2a864886f70d010702': 'signed',
+  '2a864886f70d010703': 'enveloped',
+  '2a864886f70d0109100117': 'authEnveloped',
+};
+
+/**
+ * The ContentInfo's contentType, read from the first few bytes: deciding what an S/MIME part is must
+ * not parse a 32 MB blob (the operation that follows parses it once).
+ */
 export function cmsKind(der: Uint8Array): CmsKind {
-  let type: string;
-  try {
-    type = contentInfo(der).contentType;
-  } catch {
-    return 'other'; // the caller reports an unsupported/unreadable S/MIME object
-  }
-  if (type === OID.signedData) return 'signed';
-  if (type === OID.envelopedData) return 'enveloped';
-  if (type === OID.authEnvelopedData) return 'authEnveloped';
-  return 'other';
+  if (der[0] !== 0x30) return 'other';
+  const [, afterOuter] = readLength(der, 1);
+  if (der[afterOuter] !== 0x06) return 'other';
+  const [oidLen, oidStart] = readLength(der, afterOuter + 1);
+  if (oidLen <= 0 || oidLen > 16) return 'other';
+  let hex = '';
+  for (let i = oidStart; i < oidStart + oidLen; i++) hex += (der[i] ?? 0).toString(16).padStart(2, '0');
+  return KIND_BY_OID_HEX[hex] ?? 'other';
 }
 
 export async function checkSignature(
@@ -93,16 +103,29 @@ export async function checkSignature(
   detached: Uint8Array | undefined,
   env: CoreEnv,
 ): Promise<SignatureCheck> {
-  // shared/cms checks a detached signature against the detached content only, never embedded content.
-  const r = await verifySignedData(der, detached ? { detachedContent: detached } : {}, env);
+  let r: Awaited<ReturnType<typeof verifySignedData>>;
+  let mismatch: { code: ErrorCode; message: string } | null = null;
+  try {
+    r = await verifySignedData(der, detached ? { detachedContent: detached } : {}, env);
+  } catch (e) {
+    // shared/cms refuses a multipart/signed whose SignedData embeds other content. Say who signed
+    // (the signer info is still readable) and that the signature does not cover the shown part.
+    if (!detached) throw e;
+    r = await verifySignedData(der, {}, env);
+    if (!r.content || equalBytes(r.content, detached)) throw e;
+    mismatch = {
+      code: 'cms.content-mismatch',
+      message: 'The signature carries its own content, different from the signed part shown.',
+    };
+  }
   return {
     signers: r.signers.map((s) => ({
       certificate: s.certificate,
-      intact: s.intact,
+      intact: s.intact && !mismatch,
       digestAlgorithm: s.digestAlgorithm,
       signatureAlgorithm: s.signatureAlgorithm,
       signingTime: s.signingTime,
-      errors: s.errors,
+      errors: mismatch ? [mismatch, ...s.errors] : s.errors,
     })),
     certificates: r.certificates,
     content: r.content,

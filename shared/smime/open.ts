@@ -518,7 +518,8 @@ async function decide(
     for (const s of layer.signers) await applyTrust(layer, s, opts, state);
   }
 
-  let allLayersGood = true;
+  // Nothing to display (a layer could not be opened): no signature can be said to cover it.
+  let allLayersGood = shown !== null;
   const relevant = primary.coveredPath === '' ? whole : [primary];
   for (const layer of relevant) {
     const intact = layer.signers.filter((s) => s.intact);

@@ -93,7 +93,7 @@ function main(): void {
       rows.push([
         'sign (detached)',
         measure([...node, 'sign', '--key', alice.p12, ...pass, msg], f('s-signed')),
-        measure(['openssl', 'cms', '-sign', '-in', msg, '-signer', alice.certPem, '-inkey', alice.keyPem, '-out', f('o-signed')], f('o-sign')), // prettier-ignore
+        measure(['openssl', 'cms', '-sign', '-in', msg, '-signer', alice.certPem, '-inkey', alice.keyPem, '-certfile', pki.interPem, '-out', f('o-signed')], f('o-sign')), // prettier-ignore
       ]);
       rows.push([
         'verify',
