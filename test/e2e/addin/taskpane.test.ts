@@ -276,6 +276,23 @@ describe('add-in task pane (compose): paths and host versions', () => {
     await page.close();
   }, 120_000);
 
+  it('sends a message with Bcc through the draft path, so no Bcc header travels inside the message', async () => {
+    const base = composeScenario();
+    s.setScenario({ ...base, compose: { ...base.compose, bcc: ['alice@example.test'] } });
+    const page = await openPane(s, 'compose');
+    await readyToSend(page);
+    await page.click('#send');
+    await signInThroughDialog(s, page);
+    await page.waitForFunction(() => document.getElementById('notice')?.textContent?.startsWith('Sent'), {
+      timeout: 30_000,
+    });
+    const sent = s.graph.sent[0]!;
+    expect(sent.via).toBe('draft-send');
+    expect(sent.draft!.bccRecipients).toEqual(['alice@example.test']);
+    expect(Buffer.from(sent.mime).toString('latin1')).not.toMatch(/^bcc:/im);
+    await page.close();
+  });
+
   it('refreshes an expired access token through the Entra stand-in and still sends', async () => {
     s.setScenario(composeScenario());
     s.graph.injectFault({ kind: 'expired-token', path: /sendMail/, times: 1 });
@@ -457,6 +474,68 @@ describe('add-in task pane (read) with the Outlook host stand-in', () => {
     expect(
       axe.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
     ).toEqual([]);
+    await page.close();
+  });
+
+  it('offers the attachments of an opened message for download, byte for byte', async () => {
+    const inner = [
+      'Content-Type: multipart/mixed; boundary="b1"',
+      '',
+      '--b1',
+      'Content-Type: text/plain; charset=utf-8',
+      '',
+      'See the attachment.',
+      '--b1',
+      'Content-Type: application/octet-stream; name="data.bin"',
+      'Content-Disposition: attachment; filename="data.bin"',
+      'Content-Transfer-Encoding: base64',
+      '',
+      Buffer.from([0, 1, 2, 250, 251, 252]).toString('base64'),
+      '--b1--',
+      '',
+    ].join('\r\n');
+    writeFileSync(join(work, 'inner-att.txt'), inner);
+    openssl([
+      'cms',
+      '-sign',
+      '-in',
+      'inner-att.txt',
+      '-signer',
+      alice.certPath,
+      '-inkey',
+      alice.keyPath,
+      '-out',
+      'att-signed.eml',
+    ]);
+    const eml = Buffer.concat([
+      Buffer.from('From: alice@example.test\r\nTo: bob@example.test\r\nSubject: Data\r\n'),
+      readFileSync(join(work, 'att-signed.eml')),
+    ]);
+    s.setScenario({
+      mode: 'read',
+      mailbox: '1.14',
+      displayLanguage: 'en-US',
+      user: { emailAddress: 'bob@example.test', displayName: 'Bob' },
+      read: {
+        itemId: 'AAMkAGatt',
+        itemClass: 'IPM.Note.SMIME.MultipartSigned',
+        subject: 'Data',
+        from: 'alice@example.test',
+        eml: eml.toString('base64'),
+      },
+    });
+    const page = await openPane(s, 'read');
+    await page.waitForSelector('#attachments a', { timeout: 30_000 });
+    expect(await textOf(page, '#attachments')).toBe('data.bin');
+    // The pane's CSP rightly allows no fetch of blob: URLs; read the download link from a CSP-free copy.
+    await page.setBypassCSP(true);
+    await page.reload();
+    await page.waitForSelector('#attachments a', { timeout: 30_000 });
+    const bytes = await page.$eval('#attachments a', async (a) =>
+      Array.from(new Uint8Array(await (await fetch((a as HTMLAnchorElement).href)).arrayBuffer())),
+    );
+    expect(bytes).toEqual([0, 1, 2, 250, 251, 252]);
+    expect(await textOf(page, '#status-bar')).toContain('Not encrypted.');
     await page.close();
   });
 
