@@ -23,7 +23,7 @@ Exit codes:
   ${EXIT.decrypt}  the message is encrypted and cannot be decrypted with the given --key
   ${EXIT.pkcs12}  the PKCS#12 file cannot be opened (wrong passphrase, malformed)
   ${EXIT.cert}  a certificate file is malformed
-  ${EXIT.trust}  a --trust file cannot be read`;
+  ${EXIT.trust}  a --trust file cannot be read or holds no usable certificate`;
 
 /** Exit code of a verdict (the contract above; docs/cli.md repeats it). */
 export function verdictExitCode(v: Verdict): number {
@@ -63,7 +63,7 @@ export function register(program: Command): void {
     .description('verify a signed (or encrypted and signed) message')
     .option(
       '--trust <FILE>',
-      'trust anchors: PEM/DER certificate(s) (repeatable)',
+      'trust anchors: SST, P7B/P7C, PEM bundle or DER certificate (repeatable)',
       (v: string, p: string[] = []) => [...p, v],
     )
     .option('--key <ID.p12>', 'PKCS#12 identity to decrypt an encrypted message first')
