@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { utf8 } from '../../../shared/bytes';
 import { OID } from '../../../shared/cms/algorithms';
 import { encodeContentInfo } from '../../../shared/cms/content-info';
@@ -19,6 +19,7 @@ import { attribute } from '../../../shared/cms/signed-attributes';
 import { env, makeCmsPki, type CmsPki } from './cms-pki';
 
 let p: CmsPki;
+afterAll(() => p?.dispose());
 beforeAll(() => {
   p = makeCmsPki([{ name: 'Rsa', keyType: 'rsa2048' }]);
 });

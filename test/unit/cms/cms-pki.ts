@@ -2,7 +2,7 @@
  * The OpenSSL-made PKI the CMS tests share (test/helpers/openssl-pki.ts: root -> intermediate ->
  * users with email SAN and SKI), plus each user as a Sello Identity and small openssl wrappers.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defaultEnv, type CoreEnv } from '../../../shared/env';
@@ -26,6 +26,8 @@ export interface CmsPki {
   file(name: string, data: Uint8Array | string): string;
   read(path: string): Uint8Array;
   openssl(args: string[], input?: Uint8Array | string): Uint8Array;
+  /** Removes the temporary folder (keys included). */
+  dispose(): void;
 }
 
 export const env: CoreEnv = defaultEnv({ now: () => new Date('2026-11-29T10:00:00Z') });
@@ -53,6 +55,7 @@ export function makeCmsPki(users: { name: string; keyType: KeyType }[]): CmsPki 
     },
     read: (p) => new Uint8Array(readFileSync(p)),
     openssl: (args, input) => new Uint8Array(openssl(args, input)),
+    dispose: () => rmSync(dir, { recursive: true, force: true }),
   };
 }
 

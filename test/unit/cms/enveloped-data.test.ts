@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { utf8 } from '../../../shared/bytes';
 import { createEnvelopedData, decryptEnvelopedData } from '../../../shared/cms/enveloped-data';
 import { DECRYPT_FAILED_MESSAGE } from '../../../shared/cms/decrypt-failure';
@@ -6,6 +6,7 @@ import { isSelloError } from '../../../shared/errors';
 import { env, makeCmsPki, tryOpenssl, type CmsPki } from './cms-pki';
 
 let p: CmsPki;
+afterAll(() => p?.dispose());
 beforeAll(() => {
   p = makeCmsPki([
     { name: 'Rsa', keyType: 'rsa2048' },

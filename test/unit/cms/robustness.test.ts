@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { utf8 } from '../../../shared/bytes';
 import { describeCms } from '../../../shared/cms/describe-cms';
 import { createEnvelopedData, decryptEnvelopedData } from '../../../shared/cms/enveloped-data';
@@ -12,6 +12,7 @@ const samples: Record<string, Uint8Array> = {};
 const secret = 'Plaintext-7f3a9c';
 const content = utf8(`${secret}\r\n`);
 
+afterAll(() => p?.dispose());
 beforeAll(async () => {
   p = makeCmsPki([
     { name: 'Rsa', keyType: 'rsa2048' },

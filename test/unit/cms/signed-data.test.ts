@@ -1,9 +1,10 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { utf8 } from '../../../shared/bytes';
 import { createSignedData, verifySignedData } from '../../../shared/cms/signed-data';
 import { env, makeCmsPki, tryOpenssl, type CmsPki } from './cms-pki';
 
 let p: CmsPki;
+afterAll(() => p?.dispose());
 beforeAll(() => {
   p = makeCmsPki([
     { name: 'Rsa', keyType: 'rsa2048' },
