@@ -11,7 +11,8 @@ import { EntraStandIn } from '../../stand-ins/entra/entra-stand-in';
 import { GraphStandIn } from '../../stand-ins/graph/graph-stand-in';
 import { startOwaFixture, type OwaFixture } from '../../stand-ins/owa/owa-fixture';
 import { encryptedMessage, makeFixtures, openssl, write, type Fixtures } from '../extension/fixtures';
-import { close, launch, openPage, send, type Session } from '../extension/harness';
+import { unpackedExtensionId } from '../../stand-ins/demo-mailbox';
+import { DIST, close, launch, openPage, send, type Session } from '../extension/harness';
 
 const CLIENT_ID = '3f2c1a9e-5b7d-4c8e-9f01-23456789abcd';
 const TENANT = 'contoso.example';
@@ -133,6 +134,8 @@ afterAll(async () => {
 
 describe('Outlook on the web with Sello', () => {
   it('registers the content script for the added host and signs in with launchWebAuthFlow and PKCE', async () => {
+    // The demo mailbox predicts this id to register the redirect URI before the browser starts.
+    expect(unpackedExtensionId(DIST)).toBe(s.extensionId);
     expect(await accountState()).toBe('signed-out');
     await page.click('[data-sello="sign-in"]');
     await page.waitForSelector('[data-sello="account"][data-state="signed-in"]', { timeout: 20_000 });
