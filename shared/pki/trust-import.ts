@@ -65,6 +65,8 @@ function readContainer(
     return { format: p7 ? 'p7b' : 'pem', items };
   }
   if (looksLikeP7b(bytes)) return { format: 'p7b', items: parseP7b(bytes).map((der) => ({ der })) };
+  // A .sst that is neither a store nor PKCS#7 (some tools write that) is a broken store: say so.
+  if (/\.sst$/i.test(fileName)) return { format: 'sst', items: parseSst(bytes) };
   return { format: 'der', items: [{ der: bytes }] };
 }
 
