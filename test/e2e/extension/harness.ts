@@ -2,11 +2,18 @@
  * Real Chromium (Debian's /usr/bin/chromium, headless=new) with the built extension (extension/dist)
  * loaded unpacked. One browser per test file; `restart` keeps the profile to test persistence.
  */
+import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import puppeteer, { type Browser, type ElementHandle, type Page, type WebWorker } from 'puppeteer-core';
+
+/** Chromium's id for an unpacked extension: SHA-256 of its path, first 32 hex digits mapped to a-p. */
+export function unpackedExtensionId(path: string): string {
+  const hex = createHash('sha256').update(path).digest('hex').slice(0, 32);
+  return [...hex].map((c) => String.fromCharCode(97 + parseInt(c, 16))).join('');
+}
 
 export const DIST = resolve(__dirname, '../../../extension/dist');
 export const SCREENSHOTS = resolve(__dirname, '../../../docs/screenshots');

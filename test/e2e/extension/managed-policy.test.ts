@@ -3,18 +3,21 @@
  * options page ("Set by your organisation") and the compose toggles. The policy file is mounted over
  * /etc/chromium in a private mount namespace (unshare -m) so no other Chromium on the machine sees it.
  */
-import { createHash } from 'node:crypto';
 import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DIST, close, launch, openPage, screenshot, send, textOf, type Session } from './harness';
-
-/** Chromium's id for an unpacked extension: SHA-256 of its path, first 32 hex digits mapped to a-p. */
-function unpackedId(path: string): string {
-  const hex = createHash('sha256').update(path).digest('hex').slice(0, 32);
-  return [...hex].map((c) => String.fromCharCode(97 + parseInt(c, 16))).join('');
-}
+import {
+  DIST,
+  unpackedExtensionId,
+  close,
+  launch,
+  openPage,
+  screenshot,
+  send,
+  textOf,
+  type Session,
+} from './harness';
 
 const canMount = process.getuid?.() === 0;
 let s: Session;
@@ -30,7 +33,7 @@ beforeAll(async () => {
   const policy = {
     '3rdparty': {
       extensions: {
-        [unpackedId(DIST)]: { alwaysSign: true, autoLockMinutes: 5, graphClientId: 'not-a-guid' },
+        [unpackedExtensionId(DIST)]: { alwaysSign: true, autoLockMinutes: 5, graphClientId: 'not-a-guid' },
       },
     },
   };

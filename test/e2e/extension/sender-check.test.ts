@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { authorizeSender } from '../../../extension/background/sender-policy';
-import { DIST, close, launch, openPage, send, type Session } from './harness';
+import { DIST, unpackedExtensionId, close, launch, openPage, send, type Session } from './harness';
 
 let s: Session;
 let otherDir: string;
@@ -40,11 +40,16 @@ afterAll(async () => {
 });
 
 describe('the built extension', () => {
-  it('asks only for storage, has a strict CSP, no externally_connectable and OWA-only frames', () => {
+  it('asks for few permissions, has a strict CSP, no externally_connectable and hides its frames', () => {
     const m = JSON.parse(readFileSync(join(DIST, 'manifest.json'), 'utf8'));
     expect(m.manifest_version).toBe(3);
-    expect(m.permissions).toEqual(['storage']);
-    expect(m.host_permissions).toBeUndefined();
+    // storage for this issue; identity and scripting for the OWA integration (docs/owa.md).
+    expect(m.permissions).toContain('storage');
+    for (const p of m.permissions) expect(['storage', 'identity', 'scripting']).toContain(p);
+    for (const h of m.host_permissions ?? [])
+      expect(h).toMatch(
+        /^(https:\/\/(graph\.microsoft\.com|login\.microsoftonline\.com)|http:\/\/(127\.0\.0\.1|localhost))\//,
+      );
     expect(m.externally_connectable).toBeUndefined();
     expect(m.content_security_policy.extension_pages).toMatch(/^script-src 'self'; object-src 'none'/);
     expect(m.storage.managed_schema).toBe('managed_schema.json');
@@ -56,7 +61,11 @@ describe('the built extension', () => {
       'frames/compose/index.html',
       'frames/read/index.html',
     ]);
-    for (const w of war) for (const match of w.matches) expect(match).toMatch(/^https:\/\/outlook\./);
+    // Either only Outlook may load the frames, or they hide behind the per-session dynamic URL.
+    for (const w of war as { matches: string[]; use_dynamic_url?: boolean }[]) {
+      const onlyOwa = w.matches.every((match) => /^https:\/\/outlook\./.test(match));
+      expect(onlyOwa || w.use_dynamic_url === true).toBe(true);
+    }
   });
 });
 
@@ -93,7 +102,7 @@ describe('messages to the service worker', () => {
   });
 
   it('gives another extension no way in', async () => {
-    const otherId = await findOtherExtensionId(s);
+    const otherId = unpackedExtensionId(otherDir);
     const page = await s.browser.newPage();
     await page.goto(`chrome-extension://${otherId}/page.html`);
     const outcome = await page.evaluate(async (id) => {
@@ -193,16 +202,3 @@ describe('the sender policy (as Chromium reports senders)', () => {
     ).toThrow(/read may not send compose.send/);
   });
 });
-
-async function findOtherExtensionId(session: Session): Promise<string> {
-  // The other extension has no worker or page open; find it on chrome://extensions-internals.
-  const page = await session.browser.newPage();
-  await page.goto('chrome://extensions-internals');
-  const text = await page.evaluate(() => document.body.innerText);
-  await page.close();
-  const ids = [...text.matchAll(/"id":\s*"([a-p]{32})"/g)]
-    .map((m) => m[1]!)
-    .filter((id) => id !== session.extensionId);
-  if (!ids[0]) throw new Error('other extension not found');
-  return ids[0];
-}
