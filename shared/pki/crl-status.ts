@@ -209,10 +209,12 @@ async function unusable(
     return 'it is signed with a weak algorithm';
   const verify = (key: pkijs.PublicKeyInfo): Promise<string> =>
     verifyWithIssuerKey(crl.tbsView.slice().buffer, crl.signatureValue, crl.signatureAlgorithm, key, env);
+  let outcome = 'invalid';
   if (namesMatch(crl.issuer, issuer.subject)) {
     const ku = keyUsage(issuer);
-    if ((!ku || ku.has('cRLSign')) && (await verify(issuer.subjectPublicKeyInfo)) === 'valid')
-      return undefined;
+    if (ku && !ku.has('cRLSign')) outcome = 'no-crl-sign';
+    else outcome = await verify(issuer.subjectPublicKeyInfo);
+    if (outcome === 'valid') return undefined;
   }
   // §6.3.3 (f): another key of the same CA may sign its CRLs (self-issued key rollover, a separate
   // CRL-signing certificate); its own path must validate to the anchors, with cRLSign.
@@ -237,5 +239,8 @@ async function unusable(
         .join('; ')})`;
     }
   }
-  return 'its signature does not verify with the issuer key';
+  if (outcome === 'no-crl-sign') return 'the issuer may not sign CRLs';
+  return outcome === 'unsupported'
+    ? `its signature algorithm (${crl.signatureAlgorithm.algorithmId}) cannot be checked`
+    : 'its signature does not verify with the issuer key';
 }
