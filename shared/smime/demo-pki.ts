@@ -72,20 +72,22 @@ function extension(extnID: string, critical: boolean, value: asn1js.AsnType): pk
   return new pkijs.Extension({ extnID, critical, extnValue: value.toBER(false) });
 }
 
+/**
+ * One attribute per RDN (O, CN, emailAddress), as CAs write names. PKI.js would put every attribute in a
+ * single multi-valued RDN, so the Name is encoded here and read back.
+ */
 function nameOf(cn: string, email?: string): pkijs.RelativeDistinguishedNames {
-  const rdn = new pkijs.RelativeDistinguishedNames();
-  rdn.typesAndValues.push(
+  const atvs = [
     new pkijs.AttributeTypeAndValue({ type: OID.o, value: new asn1js.Utf8String({ value: 'Sello Demo' }) }),
-  );
-  rdn.typesAndValues.push(
     new pkijs.AttributeTypeAndValue({ type: OID.cn, value: new asn1js.Utf8String({ value: cn }) }),
-  );
+  ];
   if (email) {
-    rdn.typesAndValues.push(
+    atvs.push(
       new pkijs.AttributeTypeAndValue({ type: OID.email, value: new asn1js.IA5String({ value: email }) }),
     );
   }
-  return rdn;
+  const name = new asn1js.Sequence({ value: atvs.map((a) => new asn1js.Set({ value: [a.toSchema()] })) });
+  return pkijs.RelativeDistinguishedNames.fromBER(name.toBER(false));
 }
 
 async function keyId(spki: pkijs.PublicKeyInfo, env: CoreEnv): Promise<Uint8Array> {
