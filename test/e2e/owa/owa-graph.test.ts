@@ -5,7 +5,9 @@
  * the Entra stand-in, and mail goes through the Graph stand-in. OpenSSL checks what was sent and makes
  * what is read. The OWA page's DOM must never contain a message's plaintext.
  */
-import type { Frame, Page } from 'puppeteer-core';
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { ElementHandle, Frame, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EntraStandIn } from '../../stand-ins/entra/entra-stand-in';
 import { GraphStandIn } from '../../stand-ins/graph/graph-stand-in';
@@ -321,5 +323,64 @@ describe('Outlook on the web with Sello', () => {
     expect(n.text).toBe('Sent, signed and encrypted.');
     expect(graph.sent.length).toBe(before + 2);
     expect(await pageHtml()).not.toContain(SECRET);
+  });
+
+  it('sends a message too large for sendMail as IPM.Note.SMIME through an upload session, with progress', async () => {
+    await page.click('[data-sello="close"]');
+    await page.click('#new-mail');
+    await page.waitForSelector('[data-sello="compose-bar"]');
+    await page.click('[data-sello="compose"]');
+    const frame = await frameOf('compose');
+    // Nothing typed in OWA, nothing saved on the server: no warning, nothing to delete.
+    expect(await page.$('[data-note="server-draft"]')).toBeNull();
+    await frame.type('#to', 'bob@example.com');
+    await frame.type('#subject', 'Scans');
+    await frame.click('#body');
+    await frame.type('#body', 'The scans are attached.');
+    const big = write(f, 'scans.bin', randomBytes(3_300_000));
+    const input = (await frame.$('#attach')) as ElementHandle<HTMLInputElement>;
+    await input.uploadFile(big);
+    await frame.waitForFunction(
+      () => document.querySelector('#attachments')?.textContent?.includes('ready'),
+      {
+        timeout: 30_000,
+      },
+    );
+    const before = graph.sent.length;
+    // Record the panel's progress notes as the page would see them (numbers only).
+    await page.evaluate(() => {
+      const seen: string[] = [];
+      (window as unknown as { progressSeen: string[] }).progressSeen = seen;
+      new MutationObserver(() => {
+        const p = document.querySelector('[data-note="progress"]');
+        if (p?.textContent && !seen.includes(p.textContent)) seen.push(p.textContent);
+      }).observe(document.body, { subtree: true, childList: true, characterData: true });
+    });
+    const n = await sendFrom(frame);
+    expect(n.text).toBe('Sent, signed and encrypted.');
+    await page.waitForSelector('[data-note="sent"]');
+    const progress = await page.evaluate(
+      () => (window as unknown as { progressSeen: string[] }).progressSeen,
+    );
+    expect(progress.length).toBeGreaterThanOrEqual(1);
+    expect(progress.every((p) => /^Uploading: \d+%$/.test(p))).toBe(true);
+    expect(graph.sent.length).toBe(before + 1);
+    const sent = graph.sent.at(-1)!;
+    expect(sent.via).toBe('draft-send');
+    expect(sent.messageClass).toBe('IPM.Note.SMIME');
+    expect(sent.draft!.toRecipients).toEqual(['bob@example.com']);
+    expect(sent.draft!.attachments.map((a) => a.name)).toEqual(['smime.p7m']);
+    const chunks = graph.requests.filter((r) => r.method === 'PUT' && r.path.startsWith('/upload/'));
+    expect(chunks.length).toBeGreaterThanOrEqual(2);
+    expect(graph.requests.some((r) => r.path.endsWith('/attachments/createUploadSession'))).toBe(true);
+    const mime = write(f, 'owa-large.eml', Buffer.from(sent.mime));
+    // Output goes to files: it is larger than spawnSync's pipe buffer.
+    const inner = `${mime}.inner`;
+    const out = `${mime}.verified`;
+    openssl(['cms', '-decrypt', '-in', mime, '-recip', f.bob.cert, '-inkey', f.bob.key, '-out', inner]);
+    openssl(['cms', '-verify', '-in', inner, '-CAfile', f.caPem, '-out', out]);
+    const verified = readFileSync(out).toString('latin1');
+    expect(verified).toContain('The scans are attached.');
+    expect(verified).toContain('scans.bin');
   });
 });
