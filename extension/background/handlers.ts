@@ -1,6 +1,8 @@
 /** The handler for every request type; the router has already checked the sender and the schema. */
 import { fromBase64 } from '../../shared/bytes';
+import { defaultEnv } from '../../shared/env';
 import { SelloError } from '../../shared/errors';
+import { importTrustFile } from '../../shared/pki/trust-import';
 import {
   addTrustAnchors,
   importRecipientCertificates,
@@ -73,17 +75,17 @@ export const handlers: Handlers = {
   },
   'trust.list': async () => listTrustAnchors((await currentSettings()).trustAnchors),
   'trust.import': async (r) => {
-    const certs = readCertificateFile(fromBase64(r.file));
-    const imported = [];
-    const refused = [];
-    for (const der of certs) {
-      try {
-        imported.push(...(await addTrustAnchors([der])));
-      } catch (e) {
-        if (!(e instanceof SelloError) || e.code !== 'trust.not-ca') throw e;
-        refused.push({ subject: e.message, reason: 'not-ca' });
-      }
-    }
+    // shared/pki reads what administrators are handed (SST stores, P7B, PEM bundles, DER) and refuses
+    // expired certificates; only CA certificates may become anchors here.
+    const file = await importTrustFile(fromBase64(r.file), r.fileName, defaultEnv());
+    const cas = file.certificates.filter((c) => c.isCA);
+    const imported = await addTrustAnchors(cas.map((c) => c.der));
+    const refused = [
+      ...file.refused.map((x) => ({ subject: x.subject, reason: x.reason })),
+      ...file.certificates
+        .filter((c) => !c.isCA)
+        .map((c) => ({ subject: c.subject, reason: `${c.subject} is not a certificate authority.` })),
+    ];
     return { imported, refused };
   },
   'trust.remove': async (r) => {
