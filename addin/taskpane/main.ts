@@ -64,22 +64,21 @@ function graph(): Promise<GraphClient> {
     graphClient ??= client();
     return Promise.resolve(graphClient);
   }
-  return new Promise<GraphClient>((resolve, reject) => {
+  // Resolves once the user has signed in; a failed or cancelled sign-in is explained and can be retried.
+  return new Promise<GraphClient>((resolve) => {
     const section = byId('signin');
     section.hidden = false;
     byId<HTMLButtonElement>('signin-button').onclick = async () => {
+      clearError();
       try {
         await tokens.signIn();
-        section.hidden = true;
-        graphClient = new GraphClient({
-          baseUrl: settings.values.graphUrl,
-          fetch: env.fetch!,
-          getToken: tokens.getToken,
-        });
-        resolve(graphClient);
       } catch (e) {
-        reject(e instanceof Error ? e : new Error(String(e)));
+        showError(e, byId('compose').hidden === false);
+        return;
       }
+      section.hidden = true;
+      graphClient = client();
+      resolve(graphClient);
     };
   });
 }

@@ -293,6 +293,31 @@ describe('add-in task pane (compose): paths and host versions', () => {
     await page.close();
   });
 
+  it('explains a refused sign-in, keeps the draft, and sends after signing in again', async () => {
+    s.setScenario(composeScenario());
+    const page = await openPane(s, 'compose');
+    await readyToSend(page);
+    const required = s.entra.options.requiredScopes;
+    required.push('Mail.ReadWrite.Shared');
+    try {
+      await page.click('#send');
+      await page.waitForSelector('#signin:not([hidden])');
+      await page.click('#signin-button');
+      await page.waitForSelector('#error:not([hidden])', { timeout: 20_000 });
+      const error = await textOf(page, '#error');
+      expect(error).toContain('AADSTS70011');
+      expect(error).toContain('Your draft is unchanged');
+    } finally {
+      required.pop();
+    }
+    await signInThroughDialog(s, page);
+    await page.waitForFunction(() => document.getElementById('notice')?.textContent?.startsWith('Sent'), {
+      timeout: 30_000,
+    });
+    expect(s.graph.sent).toHaveLength(1);
+    await page.close();
+  });
+
   it('refreshes an expired access token through the Entra stand-in and still sends', async () => {
     s.setScenario(composeScenario());
     s.graph.injectFault({ kind: 'expired-token', path: /sendMail/, times: 1 });
