@@ -297,4 +297,16 @@ describe('secure read frame', () => {
     await new Promise((r) => setTimeout(r, 500));
     expect(trackerHits).toBe(0);
   });
+
+  it("remembers a verified signer's certificate, so a reply can be encrypted to them", async () => {
+    // Carol's signed mail was opened above (harvestCertificates is on by default).
+    const compose = await openPage(s, 'compose');
+    await compose.type('#to', 'carol@example.com');
+    await compose.waitForSelector('#to-status li[data-state]');
+    expect(await textOf(compose, '#to-status')).toBe('carol@example.com: certificate found');
+    const options = await openPage(s, 'options');
+    expect(await textOf(options, '#recipients')).toContain('from signed mail');
+    await compose.close();
+    await options.close();
+  });
 });
