@@ -259,7 +259,7 @@ describe('Outlook on the web with Sello', () => {
     graph.injectFault({ method: 'POST', path: /^\/me\/sendMail$/, kind: 'server-error', times: 4 });
     let n = await sendFrom(frame);
     expect(n.kind).toContain('bad');
-    expect(n.text).toContain('Microsoft 365 had a server error (500)');
+    expect(n.text).toContain('Microsoft 365 had a server error');
     expect(n.text).toContain('Everything you wrote is kept.');
     graph.injectFault({
       method: 'POST',
