@@ -5,6 +5,9 @@ import { createDemoPki } from '../../smime/demo-pki';
 import { signAndEncrypt } from '../../smime/encrypt';
 import { openMessage } from '../../smime/open';
 import { formatVerdict } from '../verdict-text';
+import { decodeText } from '../../mime/decode-text';
+import { getHeader } from '../../mime/header-block';
+import { parseMessage } from '../../mime/parse-entity';
 import { createChainValidator } from '../../pki';
 
 const sample = (): string =>
@@ -60,8 +63,10 @@ export function register(program: Command): void {
       );
       process.stdout.write(formatVerdict(verdict));
       if (verdict.content) {
-        out('\n--- decrypted message ---');
-        out(fromUtf8(verdict.content).replace(/\r\n/g, '\n'));
+        const shown = parseMessage(verdict.content);
+        out('\n--- what Bob reads ---');
+        for (const h of ['From', 'To', 'Subject', 'Date']) out(`${h}: ${getHeader(shown, h) ?? ''}`);
+        out(`\n${decodeText(shown).replace(/\r\n/g, '\n')}`);
       }
       process.exitCode = verdict.valid && verdict.trusted && verdict.fromMatchesSigner ? 0 : 1;
     });
