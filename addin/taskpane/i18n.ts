@@ -66,6 +66,10 @@ const en = {
   'error.graph.network': 'Microsoft 365 could not be reached. Check the connection; your draft is kept.',
   'error.pkcs12.wrong-password': 'The password of the file is not correct.',
   'error.smime.unavailable': 'This build of Sello cannot do that yet: {0}',
+  'error.auth.refused': 'Microsoft 365 refused the sign-in ({0}). Try again.',
+  'error.auth.cancelled': 'The sign-in was cancelled. Sign in to continue.',
+  'error.auth.sign-in-required': 'Sign in to Microsoft 365 again.',
+  'error.auth.dialog-failed': 'Outlook could not open the sign-in window ({0}).',
 };
 
 type Key = keyof typeof en;
@@ -137,6 +141,10 @@ const es: Record<Key, string> = {
     'No se pudo contactar con Microsoft 365. Compruebe la conexión; su borrador se conserva.',
   'error.pkcs12.wrong-password': 'La contraseña del archivo no es correcta.',
   'error.smime.unavailable': 'Esta versión de Sello aún no puede hacerlo: {0}',
+  'error.auth.refused': 'Microsoft 365 rechazó el inicio de sesión ({0}). Inténtelo de nuevo.',
+  'error.auth.cancelled': 'Se canceló el inicio de sesión. Inicie sesión para continuar.',
+  'error.auth.sign-in-required': 'Vuelva a iniciar sesión en Microsoft 365.',
+  'error.auth.dialog-failed': 'Outlook no pudo abrir la ventana de inicio de sesión ({0}).',
 };
 
 export type MessageKey = Key;
