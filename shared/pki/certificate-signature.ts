@@ -36,6 +36,28 @@ export function weakSignatureAlgorithm(alg: pkijs.AlgorithmIdentifier): string |
   return undefined;
 }
 
+const OID_ED25519 = '1.3.101.112';
+
+/** RFC 8410 Ed25519 (RFC 9216's sample CA): PKI.js has no Ed25519, WebCrypto does in Node 20 and recent browsers. */
+async function verifyEd25519(
+  tbs: ArrayBuffer,
+  signature: asn1js.BitString,
+  issuerKey: pkijs.PublicKeyInfo,
+  env: CoreEnv,
+): Promise<SignatureOutcome> {
+  if (issuerKey.algorithm.algorithmId !== OID_ED25519) return 'invalid';
+  let key: CryptoKey;
+  try {
+    const spki = issuerKey.toSchema().toBER(false);
+    key = await env.crypto.subtle.importKey('spki', spki, { name: 'Ed25519' }, false, ['verify']);
+  } catch {
+    return 'unsupported'; // a host whose WebCrypto lacks Ed25519
+  }
+  const sig = signature.valueBlock.valueHexView.slice().buffer;
+  const ok = await env.crypto.subtle.verify({ name: 'Ed25519' }, key, sig, tbs);
+  return ok ? 'valid' : 'invalid';
+}
+
 export type SignatureOutcome = 'valid' | 'invalid' | 'unsupported';
 
 /** Verifies `tbs`/`signature` (a certificate's or CRL's) with the issuer's subjectPublicKeyInfo. */
@@ -48,6 +70,7 @@ export async function verifyWithIssuerKey(
 ): Promise<SignatureOutcome> {
   // WebCrypto has no DSA: such paths cannot be checked (PKITS 4.1.4-4.1.6, listed in docs/pkits.md).
   if (DSA_OIDS.has(signatureAlgorithm.algorithmId)) return 'unsupported';
+  if (signatureAlgorithm.algorithmId === OID_ED25519) return verifyEd25519(tbs, signature, issuerKey, env);
   try {
     const ok = await cryptoEngine(env).verifyWithPublicKey(tbs, signature, issuerKey, signatureAlgorithm);
     return ok ? 'valid' : 'invalid';

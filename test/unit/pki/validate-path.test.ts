@@ -67,7 +67,7 @@ describe('path building', () => {
       ...env,
       fetch: (async (url: string) => {
         requested.push(url);
-        return new Response(ca.der, { status: 200 });
+        return new Response(ca.der.slice().buffer, { status: 200 });
       }) as unknown as typeof fetch,
     };
     const validator = createChainValidator({ anchors: [root.der], env: fetchEnv });
@@ -208,7 +208,7 @@ describe('RFC 5280 checks', () => {
 
   it('detects a signature that does not verify', async () => {
     const tampered = alice.der.slice();
-    tampered[tampered.length - 5] ^= 0x01;
+    tampered[tampered.length - 5] = tampered[tampered.length - 5]! ^ 0x01;
     const r = await validate({ certificate: tampered });
     expect(r.trusted).toBe(false);
   });
