@@ -1,6 +1,17 @@
 /**
  * shared/mime: building, parsing and canonicalising RFC 5322/2045 messages. The public API; other
  * modules import from here, not from the files behind it.
+ *
+ * How the S/MIME layer uses it:
+ * - sign: `splitHeaderAndBody(message)` -> `canonicalize(entity)` -> sign those exact bytes ->
+ *   `buildEntity({ kind: 'multipart', subtype: 'signed', params: { protocol, micalg }, parts: [
+ *   { kind: 'entity', bytes }, { kind: 'binary', contentType: 'application/pkcs7-signature', ... }] })`
+ *   -> `joinHeaderAndBody(headerBytes, signedEntity)`.
+ * - encrypt / opaque-sign: the same split, then a `{ kind: 'binary', contentType:
+ *   'application/pkcs7-mime', params: { 'smime-type': ... } }` entity.
+ * - verify: `parseMessage(message)`; the signed bytes are `root.children[0].raw` (pass them through
+ *   `toCrlf` when the message was stored with bare LF); the signature is `decodeBody(children[1])`.
+ * - From binding: use `getHeaders(root, 'from')` and `parseAddresses` on each, not just the first.
  */
 export type { ContentType, MimeEntity, MimeHeader } from './types';
 export { DEFAULT_MIME_LIMITS, resolveLimits, type MimeLimits } from './limits';

@@ -109,6 +109,14 @@ const builtThenMangled = fc
     return out;
   });
 
+/** 31 multiparts nested around a body: every level's boundary search covers the whole body. */
+function nestedAround(body: string): Uint8Array {
+  let e = `Content-Type: text/plain\r\n\r\n${body}`;
+  for (let i = 31; i > 0; i--)
+    e = `Content-Type: multipart/mixed; boundary=b${i}\r\n\r\n--b${i}\r\n${e}\r\n--b${i}--\r\n`;
+  return utf8(e);
+}
+
 describe('robustness against malformed input', () => {
   it.each([
     ['MIME-like token soup', mimeLike],
@@ -183,6 +191,9 @@ describe('robustness against malformed input', () => {
       ),
       utf8('Content-Type: text/plain; ' + 'a*1*=x; '.repeat(20_000) + '\r\n\r\n'),
       utf8('\n'.repeat(1_000_000)),
+      ...['\n', '-\n', '--b1x\n', '--b17\n'].map((filler) =>
+        nestedAround(filler.repeat(2_000_000 / filler.length)),
+      ),
     ];
     for (const c of cases) {
       const started = Date.now();
