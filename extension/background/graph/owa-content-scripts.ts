@@ -6,17 +6,9 @@
  */
 import browser from 'webextension-polyfill';
 import { currentSettings, onSettingsChanged } from '../settings';
+import { hostPattern } from './owa-hosts';
 
 const SCRIPT_ID = 'sello-owa-additional-hosts';
-const LOOPBACK = /^(127\.0\.0\.1|localhost|\[::1\])$/;
-
-/** A host[:port] from the setting as a match pattern (patterns match every port of a host). */
-export function hostPattern(host: string): string {
-  const name = host.replace(/:\d+$/, '').toLowerCase();
-  // On-premises OWA is served over https; loopback (the stand-in, a local test server) over http.
-  return `${LOOPBACK.test(name) ? 'http' : 'https'}://${name}/*`;
-}
-
 /** The content script's built file(s), as the manifest names them after the build. */
 function scriptFiles(): string[] {
   return (browser.runtime.getManifest().content_scripts ?? []).flatMap((c) => c.js ?? []);

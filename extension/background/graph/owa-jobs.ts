@@ -8,66 +8,17 @@ import { SelloError } from '../../../shared/errors';
 import { saveDraft } from '../drafts';
 import { openForReading, stageMessage } from '../jobs/read-jobs';
 import type { Draft } from '../messages';
-import type { DisplayMessage } from '../replies';
 import { currentSettings } from '../settings';
 import { authStatus, signInInteractive, signOut } from '../auth/entra-session';
 import { withGraph } from './graph-access';
 import type { OwaReplyMap } from './owa-messages';
 import { rememberDraftOrigin, tabKnowsOwaDraft } from './owa-tabs';
-
-/** OWA URLs carry EWS-style ids ('/' and '+'); Graph REST ids use '-' and '_' (convertToRestId). */
-export function toRestId(id: string): string {
-  return id.replace(/\//g, '-').replace(/\+/g, '_');
-}
+import { quoteShown, textToHtml, toRestId } from './reply-quote';
 
 function newDraftId(): string {
   return Array.from(crypto.getRandomValues(new Uint8Array(12)), (b) => b.toString(16).padStart(2, '0')).join(
     '',
   );
-}
-
-const escapeHtml = (s: string) =>
-  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-
-function textToHtml(text: string): string {
-  return text
-    .split(/\r?\n/)
-    .map((line) => escapeHtml(line))
-    .join('<br>');
-}
-
-/**
- * HTML parts quoted as text: no markup, images or links of the original travel into the reply (a
- * remote image would otherwise load in the compose frame and tell the sender the mail was read).
- */
-export function htmlToText(html: string): string {
-  return html
-    .replace(/<(script|style|head)\b[^]*?<\/\1\s*>/gi, '')
-    .replace(/<(br|\/p|\/div|\/li|\/tr|\/h\d)\b[^>]*>/gi, '\n')
-    .replace(/<[^>]*>/g, '')
-    .replace(/&nbsp;/g, ' ')
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&quot;/g, '"')
-    .replace(/&#39;/g, "'")
-    .replace(/&amp;/g, '&')
-    .replace(/\n{3,}/g, '\n\n')
-    .trim();
-}
-
-/** The reply's quote: exactly the sections the read frame showed, as text, nothing else. */
-export function quoteShown(display: DisplayMessage): { text: string; html: string } {
-  const shown = display.sections
-    .map((s) => (s.kind === 'html' ? htmlToText(s.content) : s.content.trim()))
-    .filter(Boolean)
-    .join('\n\n');
-  const intro = `${display.from} wrote:`;
-  const text = `\n\n${intro}\n${shown
-    .split('\n')
-    .map((l) => `> ${l}`)
-    .join('\n')}`;
-  const html = `<p><br></p><p>${escapeHtml(intro)}</p><blockquote>${textToHtml(shown)}</blockquote>`;
-  return { text, html };
 }
 
 function firstAddress(header: string): string | null {

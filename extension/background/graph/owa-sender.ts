@@ -1,48 +1,9 @@
-/**
- * The sender check for the OWA content script, from what the browser reports (never from the
- * message): our extension id, a tab's top frame, and a page origin that is one of the Microsoft 365
- * OWA origins or an additional host from the `owaHosts` setting. Such a sender may send only the
- * `owa.*` messages (CONTENT_SCRIPT_TYPES); extension pages never send those.
- */
-import { SelloError } from '../../../shared/errors';
+/** The OWA content-script sender check with the `owaHosts` of the current settings. */
 import { currentSettings } from '../settings';
-import { originOf, type Self } from '../sender-policy';
-
-export const MICROSOFT_OWA_ORIGINS = [
-  'https://outlook.office.com',
-  'https://outlook.office365.com',
-  'https://outlook.cloud.microsoft',
-];
-
-export interface ContentSender {
-  id?: string;
-  url?: string;
-  origin?: string;
-  tab?: { id?: number };
-  frameId?: number;
-}
-
-const LOOPBACK = /^(127\.0\.0\.1|localhost|\[::1\])(:\d+)?$/;
-
-/** The origin a host[:port] of the owaHosts setting stands for (https, or http on loopback). */
-export function owaHostOrigin(host: string): string {
-  const h = host.toLowerCase();
-  return `${LOOPBACK.test(h) ? 'http' : 'https'}://${h}`;
-}
-
-function refuse(reason: string): SelloError {
-  return new SelloError('message.sender-refused', `Message refused: ${reason}.`);
-}
+import type { Self } from '../sender-policy';
+import { checkOwaSender, type ContentSender } from './owa-sender-check';
 
 /** Returns the sender's tab id, or throws `message.sender-refused`. */
 export async function authorizeOwaContentScript(sender: ContentSender, self: Self): Promise<number> {
-  if (sender.id !== self.id) throw refuse('not from this extension');
-  const tabId = sender.tab?.id;
-  if (tabId === undefined || sender.frameId !== 0) throw refuse('not the top frame of a tab');
-  const origin = sender.url ? originOf(sender.url) : null;
-  if (!origin) throw refuse('no sender URL');
-  if (sender.origin !== undefined && sender.origin !== origin) throw refuse('origin mismatch');
-  const allowed = [...MICROSOFT_OWA_ORIGINS, ...(await currentSettings()).owaHosts.map(owaHostOrigin)];
-  if (!allowed.includes(origin)) throw refuse('not an Outlook on the web page');
-  return tabId;
+  return checkOwaSender(sender, self, (await currentSettings()).owaHosts);
 }

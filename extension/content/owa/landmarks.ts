@@ -47,9 +47,13 @@ const EMAIL = /[A-Za-z0-9._%+'-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g;
 export function addressesIn(root: ParentNode, selector: string): string[] {
   const found = new Set<string>();
   for (const el of root.querySelectorAll<HTMLElement>(selector)) {
+    // Text node by text node: a pill's name and the next address must not run together.
+    const walker = el.ownerDocument.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+    const nodes: string[] = [];
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) nodes.push(n.textContent ?? '');
     const texts = [
       (el as HTMLInputElement).value ?? '',
-      el.textContent ?? '',
+      ...nodes,
       el.getAttribute('title') ?? '',
       ...[...el.querySelectorAll('[title]')].map((t) => t.getAttribute('title') ?? ''),
     ];
