@@ -423,4 +423,27 @@ describe('through the sello command line', () => {
     expect(r.stderr).toContain(alice.p12);
     expect(r.stderr).toContain('pkcs12.wrong-password');
   });
+  it('inspect summarises a certificate, a PKCS#12, a CMS blob and a message', () => {
+    const alice = pki.users.Alice!;
+    const cert = sello(['inspect', alice.certPem]);
+    expect(cert.code).toBe(0);
+    expect(cert.stdout.toString()).toContain(alice.email);
+    const p12 = sello(['inspect', '--pass-file', pki.passFile, alice.p12]);
+    expect(p12.stdout.toString()).toMatch(/PKCS#12[\s\S]*identity/);
+    const der = openssl(['cms', '-sign', '-binary', '-in', file('i.txt', 'x'), '-signer', alice.certPem, '-inkey', alice.keyPem, '-outform', 'DER']); // prettier-ignore
+    expect(sello(['inspect', file('i.p7s', der)]).stdout.toString()).toContain('CMS SignedData');
+    const msg = sello(['inspect', file('i.eml', messageFrom(alice))]).stdout.toString();
+    expect(msg).toContain('text/plain');
+    const missing = sello(['inspect', join(dir, 'nope.pem')]);
+    expect(missing.code).toBe(10);
+    expect(missing.stderr).toBe(`sello: ${join(dir, 'nope.pem')}: no such file [io.unreadable]\n`);
+  });
+  it('demo signs and encrypts from Alice to Bob and opens it as Bob (exit 0)', () => {
+    const r = sello(['demo']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout.toString()).toMatch(
+      /valid: true\ntrusted: true\nfrom: alice@example.org; matches signer: true/,
+    );
+  });
 });
