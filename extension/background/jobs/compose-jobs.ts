@@ -87,6 +87,13 @@ async function signingIdentityId(settings: Settings): Promise<string> {
   return chosen.id;
 }
 
+/** The browser's own base64 decoder (a data: URL): several times faster than script for big attachments. */
+async function decodeBase64(b64: string): Promise<Uint8Array> {
+  if (b64.length < 65536) return fromBase64(b64);
+  const res = await fetch(`data:application/octet-stream;base64,${b64}`);
+  return new Uint8Array(await res.arrayBuffer());
+}
+
 const HASH = { sha256: 'SHA-256', sha384: 'SHA-384', sha512: 'SHA-512' } as const;
 
 export async function sendDraft(draftId: string, draft: Draft) {
@@ -123,7 +130,9 @@ async function signEncryptAndSend(draftId: string, draft: Draft) {
     date: now,
     html: draft.html,
     text: draft.text,
-    attachments: draft.attachments.map((a) => ({ name: a.name, type: a.type, data: fromBase64(a.data) })),
+    attachments: await Promise.all(
+      draft.attachments.map(async (a) => ({ name: a.name, type: a.type, data: await decodeBase64(a.data) })),
+    ),
   });
 
   let encryptionCerts: Uint8Array[] = [];

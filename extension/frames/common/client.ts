@@ -33,6 +33,26 @@ export function readFile(
   });
 }
 
+/**
+ * Reads a file straight to base64 (what messaging carries) with the browser's own encoder, off the
+ * main thread: a 25 MB attachment must not freeze the compose frame while it is encoded.
+ */
+export function readFileBase64(
+  file: File,
+  onProgress?: (loaded: number, total: number) => void,
+): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const r = new FileReader();
+    r.onprogress = (e) => onProgress?.(e.loaded, e.total);
+    r.onload = () => {
+      const url = String(r.result);
+      resolve(url.slice(url.indexOf(',') + 1));
+    };
+    r.onerror = () => reject(new FrameError('io.read', r.error?.message ?? 'The file could not be read.'));
+    r.readAsDataURL(file);
+  });
+}
+
 export function saveBytes(bytes: Uint8Array, fileName: string, type: string): void {
   const url = URL.createObjectURL(new Blob([bytes as BlobPart], { type }));
   const a = document.createElement('a');

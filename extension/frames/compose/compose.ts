@@ -4,10 +4,9 @@
  * rest by the worker) as the user types, so a failed send or a closed tab loses nothing.
  */
 import DOMPurify from 'dompurify';
-import { toBase64 } from '../../../shared/bytes';
 import type { Draft } from '../../background/messages';
 import type { RecipientStatusView } from '../../background/replies';
-import { FrameError, call, readFile } from '../common/client';
+import { FrameError, call, readFileBase64 } from '../common/client';
 import { byId, h } from '../common/dom';
 import { errorText, localize, t } from '../common/i18n';
 
@@ -201,12 +200,12 @@ byId<HTMLInputElement>('attach').addEventListener('change', (e) => {
     };
     attachments.push(a);
     renderAttachments();
-    void readFile(file, (loaded) => {
+    void readFileBase64(file, (loaded) => {
       const bar = document.getElementById(`progress-${a.id}`) as HTMLProgressElement | null;
       if (bar) bar.value = loaded;
     })
-      .then((bytes) => {
-        a.data = toBase64(bytes);
+      .then((b64) => {
+        a.data = b64;
         attachmentsDirty = true;
         renderAttachments();
         changed();
