@@ -4,16 +4,16 @@
  * (RFC 8551 §3.3: smime-type=authEnveloped-data). Every recipient must get a key, or nothing is written.
  */
 import { concatBytes, utf8 } from '../bytes';
-import { encodeBase64Lines } from '../mime/transfer-encoding';
-
-const CRLF = new Uint8Array([13, 10]);
 import type { CoreEnv } from '../env';
 import { SelloError } from '../errors';
 import type { Identity } from '../keys/identity';
 import { canonicalize } from '../mime/canonicalize';
+import { encodeBase64Lines } from '../mime/transfer-encoding';
 import { createEnvelope } from './cms-port';
 import { splitTopLevel } from './message-parts';
 import { signMessage, type SignOptions } from './sign';
+
+const CRLF = new Uint8Array([13, 10]);
 
 export interface EncryptOptions {
   cipher: 'aes-256-cbc' | 'aes-128-cbc' | 'aes-256-gcm' | 'aes-128-gcm';

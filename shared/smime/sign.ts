@@ -4,16 +4,16 @@
  * client expects. Clear-signed multipart/signed by default, opaque signed-data on request.
  */
 import { concatBytes, utf8 } from '../bytes';
-import { encodeBase64Lines } from '../mime/transfer-encoding';
-
-const CRLF = new Uint8Array([13, 10]);
 import type { CoreEnv } from '../env';
 import { SelloError } from '../errors';
 import type { Identity } from '../keys/identity';
 import { canonicalize } from '../mime/canonicalize';
+import { encodeBase64Lines } from '../mime/transfer-encoding';
 import { createSignature } from './cms-port';
 import { indexOfBytes, splitTopLevel } from './message-parts';
 import { summarizeCertificate } from './certificate-summary';
+
+const CRLF = new Uint8Array([13, 10]);
 
 export interface SignOptions {
   form: 'detached' | 'opaque';
