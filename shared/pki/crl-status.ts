@@ -1,20 +1,26 @@
 /**
  * Revocation from CRLs the caller already has (a message's CRLs, a test corpus, an offline bundle),
- * with no network: RFC 5280 §6.3 for direct CRLs. A CRL counts when its issuer name is the
- * certificate's issuer, it is signed by the issuer's key (which may sign CRLs), it is current at the
- * validation time, it has no unknown critical extension, and its issuingDistributionPoint scope
- * covers the certificate. Delta CRLs are applied on top of a base when enabled. Indirect CRLs and
- * CRLs signed by a separate key are not supported (docs/pkits.md): such certificates come out 'unknown'.
+ * with no network: RFC 5280 §6.3. A CRL counts when it is current at the validation time, has no
+ * unknown critical extension, its issuingDistributionPoint scope covers the certificate (user/CA
+ * only, distribution point names, onlySomeReasons partitions), and its signature verifies with the
+ * issuer's key or with another key of that CA or of the indirect CRL issuer named in the
+ * certificate's cRLIssuer, whose own path must validate to the same anchors with cRLSign. Delta CRLs
+ * are applied over their base when enabled.
  */
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { toArrayBuffer, toHex } from '../bytes';
 import type { CoreEnv } from '../env';
 import { SelloError } from '../errors';
-import { EXT, basicConstraints, keyUsage, parseCertificate, subjectOf } from './certificate';
-import { ALL_REASONS, crlDistributionPoints, issuingDistributionPoint } from './distribution-points';
+import { EXT, basicConstraints, extensionValue, keyUsage, parseCertificate, subjectOf } from './certificate';
+import {
+  ALL_REASONS,
+  crlDistributionPoints,
+  directoryNamesIn,
+  issuingDistributionPoint,
+} from './distribution-points';
 import { verifyWithIssuerKey, weakSignatureAlgorithm } from './certificate-signature';
-import { namesMatch } from './names';
+import { nameRdns, namesMatch, rdnsMatch, type Rdn } from './names';
 import { validatePath, type RevocationAnswer, type RevocationHook } from './validate-path';
 
 const OID_CRL_NUMBER = '2.5.29.20';
@@ -31,7 +37,7 @@ const KNOWN_CRL_EXTENSIONS = new Set([
   EXT.issuerAltName,
   EXT.freshestCrl,
 ]);
-const KNOWN_ENTRY_EXTENSIONS = new Set([OID_REASON_CODE, OID_INVALIDITY_DATE]);
+const KNOWN_ENTRY_EXTENSIONS = new Set([OID_REASON_CODE, OID_INVALIDITY_DATE, OID_CERTIFICATE_ISSUER]);
 const REMOVE_FROM_CRL = 8;
 
 export interface CrlStatusOptions {
@@ -77,16 +83,25 @@ function intOf(ext: pkijs.Extension | undefined): bigint | undefined {
 function coveredReasons(crl: pkijs.CertificateRevocationList, cert: pkijs.Certificate): number {
   const ext = crlExtension(crl, OID_ISSUING_DP);
   const certPoints = crlDistributionPoints(cert);
-  // A distribution point naming a separate cRLIssuer is served by an indirect CRL: not supported.
-  if (certPoints.length > 0 && certPoints.every((p) => p.hasCrlIssuer)) return 0;
-  if (!ext) return ALL_REASONS;
+  const direct = namesMatch(crl.issuer, cert.issuer);
+  const crlIssuer = nameRdns(crl.issuer);
+  // The distribution points this CRL may serve: those naming its issuer as cRLIssuer, or (direct CRLs)
+  // those without one.
+  const points = certPoints.filter((p) =>
+    p.crlIssuers.length > 0 ? p.crlIssuers.some((dn) => rdnsMatch(dn, crlIssuer)) : direct,
+  );
+  const indirectPoint = points.some((p) => p.crlIssuers.length > 0);
+  if (!direct && !indirectPoint) return 0;
+  if (!ext) return direct && !indirectPoint ? ALL_REASONS : 0;
   const idp = issuingDistributionPoint(ext, crl.issuer);
-  if (idp.indirectCRL || idp.onlyContainsAttributeCerts) return 0;
+  // §5.2.5: only a CRL that declares itself indirect may speak for another issuer's certificates.
+  if ((!direct || indirectPoint) && !idp.indirectCRL) return 0;
+  if (idp.onlyContainsAttributeCerts) return 0;
   const ca = basicConstraints(cert)?.cA === true;
   if (idp.onlyContainsUserCerts && ca) return 0;
   if (idp.onlyContainsCACerts && !ca) return 0;
   if (idp.names) {
-    const certNames = certPoints.flatMap((p) => p.names ?? []);
+    const certNames = (certPoints.length > 0 ? points : []).flatMap((p) => p.names ?? []);
     if (!certNames.some((n) => idp.names!.includes(n))) return 0;
   }
   return idp.onlySomeReasons ?? ALL_REASONS;
@@ -103,7 +118,6 @@ export function createCrlStatusChecker(options: CrlStatusOptions): RevocationHoo
       const rejected: string[] = [];
       const usable: { crl: pkijs.CertificateRevocationList; reasons: number }[] = [];
       for (const crl of crls) {
-        if (!namesMatch(crl.issuer, cert.issuer)) continue;
         const reasons = coveredReasons(crl, cert);
         if (reasons === 0) {
           rejected.push('its scope does not cover the certificate');
@@ -113,6 +127,7 @@ export function createCrlStatusChecker(options: CrlStatusOptions): RevocationHoo
         if (why) rejected.push(why);
         else usable.push({ crl, reasons });
       }
+      const certIssuer = nameRdns(cert.issuer);
       const serial = toHex(new Uint8Array(cert.serialNumber.valueBlock.valueHexView));
       const complete = usable
         .filter((u) => !crlExtension(u.crl, OID_DELTA_CRL_INDICATOR))
@@ -125,7 +140,7 @@ export function createCrlStatusChecker(options: CrlStatusOptions): RevocationHoo
         if ((reasons & ~covered) === 0) continue;
         covered |= reasons;
         if (reasons === ALL_REASONS) fullBase ??= crl;
-        const found = findEntry(crl, serial);
+        const found = findEntry(crl, serial, certIssuer);
         if (found && reasonOf(found) !== REMOVE_FROM_CRL) entry ??= found;
         if (covered === ALL_REASONS && entry) break;
       }
@@ -136,7 +151,7 @@ export function createCrlStatusChecker(options: CrlStatusOptions): RevocationHoo
         for (const { crl: delta } of usable.filter((u) => crlExtension(u.crl, OID_DELTA_CRL_INDICATOR))) {
           const deltaBase = intOf(crlExtension(delta, OID_DELTA_CRL_INDICATOR));
           if (baseNumber === undefined || deltaBase === undefined || deltaBase > baseNumber) continue;
-          const d = findEntry(delta, serial);
+          const d = findEntry(delta, serial, certIssuer);
           if (d) entry = reasonOf(d) === REMOVE_FROM_CRL ? undefined : d;
         }
       }
@@ -165,13 +180,27 @@ export function createCrlStatusChecker(options: CrlStatusOptions): RevocationHoo
   return check(0);
 }
 
+/**
+ * The entry for the certificate: same serial and, in an indirect CRL, the same certificate issuer
+ * (§5.3.3: entries belong to the CRL issuer until a certificateIssuer extension says otherwise, and
+ * that issuer carries over to the following entries).
+ */
 function findEntry(
   crl: pkijs.CertificateRevocationList,
   serialHex: string,
+  certIssuer: Rdn[],
 ): pkijs.RevokedCertificate | undefined {
-  return crl.revokedCertificates?.find(
-    (r) => toHex(new Uint8Array(r.userCertificate.valueBlock.valueHexView)) === serialHex,
-  );
+  let current = nameRdns(crl.issuer);
+  for (const r of crl.revokedCertificates ?? []) {
+    const ci = r.crlEntryExtensions?.extensions.find((e) => e.extnID === OID_CERTIFICATE_ISSUER);
+    if (ci) current = directoryNamesIn(extensionValue(ci))[0] ?? [];
+    if (
+      toHex(new Uint8Array(r.userCertificate.valueBlock.valueHexView)) === serialHex &&
+      rdnsMatch(current, certIssuer)
+    )
+      return r;
+  }
+  return undefined;
 }
 
 function reasonOf(entry: pkijs.RevokedCertificate): number | undefined {
@@ -199,12 +228,6 @@ async function unusable(
     for (const ext of entry.crlEntryExtensions?.extensions ?? [])
       if (ext.critical && !KNOWN_ENTRY_EXTENSIONS.has(ext.extnID))
         return `an entry has an unknown critical extension ${ext.extnID}`;
-  if (
-    crl.revokedCertificates?.some((r) =>
-      r.crlEntryExtensions?.extensions.some((e) => e.extnID === OID_CERTIFICATE_ISSUER),
-    )
-  )
-    return 'it is an indirect CRL (not supported)';
   if (!options.allowWeakSignatures && weakSignatureAlgorithm(crl.signatureAlgorithm))
     return 'it is signed with a weak algorithm';
   const verify = (key: pkijs.PublicKeyInfo): Promise<string> =>

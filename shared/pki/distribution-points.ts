@@ -27,7 +27,8 @@ export interface IssuingDistributionPointInfo {
 export interface DistributionPointInfo {
   names?: string[];
   reasons?: number;
-  hasCrlIssuer: boolean;
+  /** Directory names in cRLIssuer: the CRL for this point comes from them (an indirect CRL). */
+  crlIssuers: Rdn[][];
 }
 
 function parse(der: Uint8Array): asn1js.AsnType {
@@ -69,6 +70,23 @@ function pointNames(dpn: asn1js.AsnType, relativeTo: Rdn[]): string[] {
   return [];
 }
 
+/** Directory names among GeneralNames (cRLIssuer, certificateIssuer). */
+export function directoryNames(generalNames: asn1js.AsnType[]): Rdn[][] {
+  const out: Rdn[][] = [];
+  for (const gn of generalNames) {
+    const id = (gn as asn1js.BaseBlock).idBlock;
+    const inner = (gn as asn1js.Constructed).valueBlock.value?.[0];
+    if (id.tagClass === 3 && id.tagNumber === 4 && inner) out.push(rdnsOfSequence(inner));
+  }
+  return out;
+}
+
+/** The directory names in a GeneralNames extension value (DER). */
+export function directoryNamesIn(der: Uint8Array): Rdn[][] {
+  const seq = parse(der) as asn1js.Sequence;
+  return directoryNames(seq.valueBlock.value ?? []);
+}
+
 function booleanOf(node: asn1js.AsnType): boolean {
   const v = new Uint8Array((node as asn1js.Primitive).valueBlock.valueHexView);
   return (v[0] ?? 0) !== 0;
@@ -102,12 +120,18 @@ export function crlDistributionPoints(cert: pkijs.Certificate): DistributionPoin
   if (!ext) return [];
   const seq = parse(extensionValue(ext)) as asn1js.Sequence;
   return (seq.valueBlock.value ?? []).map((dp) => {
-    const out: DistributionPointInfo = { hasCrlIssuer: false };
-    for (const item of (dp as asn1js.Sequence).valueBlock.value ?? []) {
+    const out: DistributionPointInfo = { crlIssuers: [] };
+    const items = (dp as asn1js.Sequence).valueBlock.value ?? [];
+    for (const item of items) {
       const tag = (item as asn1js.BaseBlock).idBlock.tagNumber;
-      if (tag === 0) out.names = pointNames(item, nameRdns(cert.issuer));
+      if (tag === 2) out.crlIssuers = directoryNames((item as asn1js.Constructed).valueBlock.value ?? []);
+    }
+    // §4.2.1.13: a relative name is relative to the cRLIssuer when there is one, else to the issuer.
+    const base = out.crlIssuers[0] ?? nameRdns(cert.issuer);
+    for (const item of items) {
+      const tag = (item as asn1js.BaseBlock).idBlock.tagNumber;
+      if (tag === 0) out.names = pointNames(item, base);
       else if (tag === 1) out.reasons = reasonMask(item);
-      else if (tag === 2) out.hasCrlIssuer = true;
     }
     return out;
   });
