@@ -37,7 +37,9 @@ export function statusLines(v: VerdictView): StatusLine[] {
     (l): l is Extract<LayerView, { kind: 'encrypted' }> => l.kind === 'encrypted',
   );
   const signers = signed.flatMap((l) => l.signers);
-  const good = signers.find((s) => s.intact && !s.weak);
+  // An intact signer counts only when the core says its signature covers something: one valid
+  // signerInfo next to a broken one (or any refused signature) is not "Signed by" anyone.
+  const good = v.coverage.kind === 'none' ? undefined : signers.find((s) => s.intact && !s.weak);
 
   if (signers.length === 0) {
     add('warn', 'statusNotSigned');
@@ -81,7 +83,8 @@ export function statusLines(v: VerdictView): StatusLine[] {
         CIPHERS[e.contentCipher] ?? e.contentCipher,
         e.keyManagement,
       );
-      if (e.integrityProtected) add('ok', 'statusIntegrityProtected');
+      // A layer that could not be decrypted protected nothing the user sees (e.g. a failed GCM tag).
+      if (e.integrityProtected && e.contentCipher !== 'unknown') add('ok', 'statusIntegrityProtected');
       else if (!good) add('warn', 'statusNotIntegrityProtected');
     }
   }
