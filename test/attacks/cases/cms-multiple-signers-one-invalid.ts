@@ -29,6 +29,9 @@ export default {
     fromMatchesSigner: false,
     integrityProtected: null,
     errors: ['smime.signer-broken'],
-    frame: { statusIncludes: [], statusExcludes: [FRAME.whole, FRAME.fromMatches, 'Signed by Alice'] },
+    frame: {
+      statusIncludes: [FRAME.invalid],
+      statusExcludes: [FRAME.whole, FRAME.fromMatches, 'Signed by Alice'],
+    },
   },
 } satisfies AttackCase;

@@ -33,7 +33,7 @@ export default {
     contentExcludes: [SECRET],
     frame: {
       statusIncludes: ['The message could not be decrypted with your keys.'],
-      statusExcludes: [FRAME.signedBy],
+      statusExcludes: [FRAME.signedBy, FRAME.integrity],
       pageExcludes: [SECRET],
     },
   },
