@@ -230,6 +230,10 @@ describe('Outlook on the web with Sello', () => {
     expect(status).toMatch(/carol/i);
     expect(status).toMatch(/encrypted/i);
     expect(status).toMatch(/whole message/);
+    expect(status).toContain("The signer's certificate is trusted (issued under");
+    expect(status).toContain('The From address (carol@example.com) matches the signer.');
+    expect(status).toContain('Encrypted with AES-256-CBC');
+    expect(await frame.$eval('#status-bar', (e) => e.className)).not.toContain('danger');
     const shown = await frame.$eval('iframe.content', (e) => (e as HTMLIFrameElement).srcdoc);
     expect(shown).toContain(SECRET);
     const fetched = graph.requests.filter(
