@@ -15,7 +15,7 @@
  */
 export type { ContentType, MimeEntity, MimeHeader } from './types';
 export { DEFAULT_MIME_LIMITS, resolveLimits, type MimeLimits } from './limits';
-export { parseMessage, splitMultipart } from './parse-entity';
+export { parseMessage, splitMultipart, type PartRange } from './parse-entity';
 export { getHeader, getHeaders } from './header-block';
 export {
   parseContentType,

@@ -20,7 +20,7 @@ interface ParseState {
 }
 
 /** Byte range of one body part inside a multipart body. */
-interface PartRange {
+export interface PartRange {
   start: number;
   end: number;
 }
@@ -120,12 +120,13 @@ class DelimiterIndex {
  * and after the close delimiter (epilogue) is not a part. Without a close delimiter the last part runs
  * to the end of the body, so a truncated message still parses.
  */
-export function splitMultipart(
+function splitParts(
   buf: Uint8Array,
   start: number,
   end: number,
   boundary: string,
-  index: DelimiterIndex = new DelimiterIndex(buf),
+  index: DelimiterIndex,
+  maxParts = Number.POSITIVE_INFINITY,
 ): PartRange[] {
   const delimiter = asciiBytes('--' + boundary);
   const parts: PartRange[] = [];
@@ -150,12 +151,19 @@ export function splitMultipart(
       if (contentEnd > partStart && buf[contentEnd - 1] === LF) contentEnd--;
       if (contentEnd > partStart && buf[contentEnd - 1] === CR) contentEnd--;
       parts.push({ start: partStart, end: contentEnd });
+      // Enough to exceed the part limit: do not allocate ranges for a million more (the caller throws).
+      if (parts.length > maxParts) return parts;
     }
     if (isClose) return parts;
     partStart = p >= end ? end : buf[p] === CR ? Math.min(end, p + 2) : p + 1;
   }
   if (partStart >= 0) parts.push({ start: partStart, end });
   return parts;
+}
+
+/** The part ranges of the multipart body buf[start, end) with the given boundary. */
+export function splitMultipart(buf: Uint8Array, start: number, end: number, boundary: string): PartRange[] {
+  return splitParts(buf, start, end, boundary, new DelimiterIndex(buf));
 }
 
 const MESSAGE_RFC822: ContentType = { type: 'message', subtype: 'rfc822', params: {} };
@@ -195,7 +203,14 @@ function parseEntity(
     // RFC 2046 §5.1.1: 1-70 ASCII characters; longer (up to 200) is tolerated, non-ASCII is not a boundary.
     if (boundary && boundary.length <= 200 && /^[\x20-\x7e]+$/.test(boundary)) {
       const childDefault = contentType.subtype === 'digest' ? MESSAGE_RFC822 : defaultContentType();
-      const ranges = splitMultipart(buf, block.bodyStart, end, boundary, index);
+      const ranges = splitParts(
+        buf,
+        block.bodyStart,
+        end,
+        boundary,
+        index,
+        state.limits.maxParts - state.parts,
+      );
       ranges.forEach((r, i) => {
         entity.children.push(
           parseEntity(buf, r.start, r.end, childPath(path, i + 1), depth + 1, state, childDefault, index),
