@@ -120,7 +120,8 @@ export function createCrlStatusChecker(options: CrlStatusOptions): RevocationHoo
       for (const crl of crls) {
         const reasons = coveredReasons(crl, cert);
         if (reasons === 0) {
-          rejected.push('its scope does not cover the certificate');
+          // Other CAs' CRLs in the same message are not worth mentioning.
+          if (namesMatch(crl.issuer, cert.issuer)) rejected.push('its scope does not cover the certificate');
           continue;
         }
         const why = await unusable(crl, issuer, now, options, env, depth, check);

@@ -151,6 +151,9 @@ describe('NIST PKITS path validation over S/MIME', () => {
       console.log(
         `  FAIL ${o.row.id} ${o.row.title} [${o.row.settings}] expected ${o.row.expected}: ${o.issues.join(' | ') || 'trusted'}`,
       );
+    if (process.env.PKITS_SHOW_REASONS)
+      for (const o of passed.filter((x) => x.row.expected === 'INVALID'))
+        console.log(`  ok ${o.row.id} ${o.row.title}: ${o.issues[0] ?? ''}`.slice(0, 200));
     if (process.env.PKITS_WRITE_SUPPORTED)
       (await import('node:fs')).writeFileSync(SUPPORTED, `${passed.map((o) => o.row.id).join('\n')}\n`);
     // Every message's own signature is good (PROVENANCE.md): only the path varies. WebCrypto has no
