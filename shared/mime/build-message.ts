@@ -68,7 +68,11 @@ function firstDomain(from: AddressInput | AddressInput[]): string {
   if (first === undefined) throw new SelloError('mime.invalid-address', 'A message needs a From address.');
   const address = typeof first === 'string' ? parseAddresses(first)[0]?.address : first.address;
   const domain = address?.slice(address.lastIndexOf('@') + 1) ?? '';
-  return new URL(`http://${domain || 'sello.invalid'}/`).hostname;
+  try {
+    return new URL(`http://${domain || 'sello.invalid'}/`).hostname;
+  } catch (e) {
+    throw new SelloError('mime.invalid-address', 'The From domain is not valid.', { cause: e });
+  }
 }
 
 /** The top-level header block (ending with MIME-Version, without the blank line). */
