@@ -1,0 +1,133 @@
+/**
+ * Format and padding oracles (Bleichenbacher 1998, the Marvin attack 2023; EFAIL's "no observable
+ * difference" rule): every way the RSA PKCS#1 v1.5 key transport can be wrong gives the same verdict,
+ * the same error code and message, no network use, and no timing class of its own. AES-GCM content is
+ * used so that a wrong content key fails deterministically (a CBC wrong key fails the padding 255 times
+ * in 256 and decrypts to garbage otherwise: the same for every kind, but not a stable assertion).
+ */
+import { constants, publicEncrypt, randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pemEncode } from '../../shared/bytes';
+import type { CoreEnv } from '../../shared/env';
+import { openMessage } from '../../shared/smime/open';
+import type { AttackKeys } from './lib/attack-case';
+import { cmsOf, withCms } from './lib/cms-surgery';
+import { makeAttackKeys } from './lib/keys';
+import { GCM, encryptedTo, env } from './lib/message';
+import { secretHtml } from './lib/secret';
+import { rmSync } from 'node:fs';
+
+let keys: AttackKeys & { dir: string };
+let base: Uint8Array;
+const fetched: string[] = [];
+const watched: CoreEnv = {
+  ...env,
+  fetch: (async (input: RequestInfo | URL) => {
+    fetched.push(String(input));
+    throw new Error('no network in this test');
+  }) as typeof fetch,
+};
+
+function nonZero(n: number): Buffer {
+  const b = randomBytes(n);
+  for (let i = 0; i < n; i++) if (b[i] === 0) b[i] = 1;
+  return b;
+}
+
+/** Raw RSA with Bob's public key on a chosen 256-byte block: what an attacker sends as encryptedKey. */
+function rawRsa(block: Buffer): Uint8Array {
+  const key = pemEncode('CERTIFICATE', keys.bob.certificate);
+  return new Uint8Array(publicEncrypt({ key, padding: constants.RSA_NO_PADDING }, block));
+}
+
+const KINDS: Record<string, () => Uint8Array> = {
+  'block type 1 instead of 2': () =>
+    rawRsa(Buffer.concat([Buffer.from([0, 1]), Buffer.alloc(221, 0xff), Buffer.from([0]), randomBytes(32)])),
+  'no zero separator': () => rawRsa(Buffer.concat([Buffer.from([0, 2]), nonZero(254)])),
+  'content key of the wrong length': () =>
+    rawRsa(Buffer.concat([Buffer.from([0, 2]), nonZero(248), Buffer.from([0]), randomBytes(5)])),
+  'well-formed padding, wrong content key': () =>
+    rawRsa(Buffer.concat([Buffer.from([0, 2]), nonZero(221), Buffer.from([0]), randomBytes(32)])),
+  'random block': () => rawRsa(Buffer.concat([Buffer.from([0]), randomBytes(255)])),
+};
+
+/** The message with its encryptedKey (RSA-2048: the only 256-byte OCTET STRING) replaced. */
+function withEncryptedKey(encryptedKey: Uint8Array): Uint8Array {
+  const der = new Uint8Array(cmsOf(base).der);
+  const marker = [0x04, 0x82, 0x01, 0x00];
+  const at = der.findIndex((_, i) => marker.every((m, j) => der[i + j] === m));
+  if (at < 0) throw new Error('no encryptedKey');
+  der.set(encryptedKey, at + 4);
+  return withCms(base, der);
+}
+
+async function observe(msg: Uint8Array) {
+  const v = await openMessage(msg, { keys: [keys.bob] }, watched);
+  return { errors: v.errors, warnings: v.warnings, layers: v.layers, content: v.content, valid: v.valid };
+}
+
+beforeAll(async () => {
+  keys = await makeAttackKeys('http://127.0.0.1:9/exfil');
+  base = await encryptedTo(
+    keys.bob,
+    {},
+    `Content-Type: text/html; charset=utf-8\r\n\r\n${secretHtml}\r\n`,
+    GCM,
+  );
+}, 120_000);
+
+afterAll(() => rmSync(keys.dir, { recursive: true, force: true }));
+
+describe('no decryption oracle', () => {
+  it('opens the untouched message (the surgery itself is sound)', async () => {
+    const v = await observe(withEncryptedKey(originalKey()));
+    expect(v.errors).toEqual([]);
+    expect(v.content).not.toBeNull();
+  });
+
+  it('gives one identical verdict for every kind of bad key transport, and for a message to someone else', async () => {
+    const outcomes = new Map<string, unknown>();
+    for (const [kind, make] of Object.entries(KINDS))
+      outcomes.set(kind, await observe(withEncryptedKey(make())));
+    outcomes.set(
+      'encrypted to another recipient',
+      await observe(await encryptedTo(keys.eve, {}, 'Content-Type: text/plain\r\n\r\nx\r\n', GCM)),
+    );
+    const [first, ...rest] = [...outcomes.values()];
+    expect(first).toMatchObject({
+      errors: [
+        { code: 'cms.decrypt-failed', message: 'The message could not be decrypted with the given keys.' },
+      ],
+      content: null,
+      valid: false,
+    });
+    for (const [kind, o] of outcomes) if (o !== first) expect(o, kind).toEqual(first);
+    expect(rest.length).toBe(5);
+    expect(fetched, 'network use before the user acts').toEqual([]);
+  });
+
+  it('has no timing class per failure kind (medians within a loose factor, never a tight bound)', async () => {
+    const medians: Record<string, number> = {};
+    for (const [kind, make] of Object.entries(KINDS)) {
+      const msg = withEncryptedKey(make());
+      const times: number[] = [];
+      for (let i = 0; i < 5; i++) {
+        const t0 = performance.now();
+        await observe(msg);
+        times.push(performance.now() - t0);
+      }
+      medians[kind] = times.sort((a, b) => a - b)[2]!;
+    }
+    const values = Object.values(medians);
+    // A padding-specific early exit would be orders of magnitude apart (microseconds vs a private-key
+    // operation); scheduling noise on a loaded 2-core machine is well under this factor.
+    expect(Math.max(...values) / Math.min(...values), JSON.stringify(medians)).toBeLessThan(5);
+  });
+});
+
+function originalKey(): Uint8Array {
+  const der = cmsOf(base).der;
+  const marker = [0x04, 0x82, 0x01, 0x00];
+  const at = der.findIndex((_, i) => marker.every((m, j) => der[i + j] === m));
+  return der.slice(at + 4, at + 4 + 256);
+}
