@@ -8,11 +8,17 @@ import type { SelloError } from '../errors';
 
 export type Fail = () => SelloError;
 
+/**
+ * asn1js refuses content over 16 MiB by default; S/MIME messages go up to Exchange Online's 150 MB,
+ * so CMS needs more. The input is not copied (views point into it): callers never mutate it.
+ */
+const MAX_DER_CONTENT = 160 * 1024 * 1024;
+
 /** Parses exactly one BER element filling all of `bytes`. */
 export function parseDer(bytes: Uint8Array, fail: Fail): asn1js.AsnType {
   let parsed: ReturnType<typeof asn1js.fromBER>;
   try {
-    parsed = asn1js.fromBER(bytes);
+    parsed = asn1js.fromBER(bytes, { maxContentLength: MAX_DER_CONTENT, copyInput: false });
   } catch (e) {
     throw Object.assign(fail(), { cause: e });
   }
