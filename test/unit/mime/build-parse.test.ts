@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   buildEntity,
   buildMessage,
@@ -166,6 +166,16 @@ describe('building and parsing messages', () => {
     expect(fromUtf8(one)).not.toEqual(
       fromUtf8(buildMessage(spec, { crypto: seededRandom(8), now: () => new Date(0) })),
     );
+  });
+
+  it('takes boundaries and Message-IDs from globalThis.crypto when no source is given', () => {
+    const spy = vi.spyOn(globalThis.crypto, 'getRandomValues');
+    try {
+      buildMessage({ from: 'a@example.com', text: 't', html: '<p>t</p>' });
+      expect(spy).toHaveBeenCalledTimes(2); // one boundary, one Message-ID
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   it('refuses header injection through subjects, names and addresses', () => {
