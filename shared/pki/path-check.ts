@@ -70,7 +70,7 @@ export function isValidAt(cert: pkijs.Certificate, at: Date): boolean {
   return cert.notBefore.value.getTime() <= t && t <= cert.notAfter.value.getTime();
 }
 
-function validityIssue(cert: pkijs.Certificate, at: Date): PathIssue | undefined {
+export function validityIssue(cert: pkijs.Certificate, at: Date): PathIssue | undefined {
   const name = subjectOf(cert);
   if (cert.notBefore.value.getTime() > at.getTime())
     return {
@@ -203,7 +203,7 @@ export async function checkPath(input: PathCheckInput): Promise<PathIssue[]> {
   return issues;
 }
 
-function checkEndEntityUsage(
+export function checkEndEntityUsage(
   cert: pkijs.Certificate,
   usage: KeyPurpose,
   policy: PathPolicy,

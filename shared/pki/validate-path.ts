@@ -13,7 +13,14 @@ import type { TrustResult } from '../smime/verdict';
 import { EXT, extension, parseCertificate, subjectOf } from './certificate';
 import { caIssuersUrls, createAiaCache, fetchCaIssuers, type AiaCache } from './aia-fetch';
 import { namesMatch } from './names';
-import { checkPath, isValidAt, type KeyPurpose, type PathIssue } from './path-check';
+import {
+  checkEndEntityUsage,
+  checkPath,
+  isValidAt,
+  validityIssue,
+  type KeyPurpose,
+  type PathIssue,
+} from './path-check';
 import { resolvePathPolicy, type PathPolicy } from './path-policy';
 
 export type RevocationStatusName = 'good' | 'revoked' | 'unknown' | 'unreachable' | 'unchecked';
@@ -165,20 +172,25 @@ export async function validatePath(opts: ValidatePathOptions): Promise<PathValid
   const direct = anchors.find((a) => a.id === ee.id);
   let found = false;
   if (direct) {
-    found = true;
-    best = { path: [], anchor: direct, issues: [] };
+    // Directly trusted: no path to check, but the certificate must still be current and fit the use.
+    const issues: PathIssue[] = [];
+    const validity = validityIssue(direct.cert, at);
+    if (validity) issues.push(validity);
+    checkEndEntityUsage(direct.cert, usage, policy, issues);
+    found = !issues.some((i) => i.severity === 'error');
+    best = { path: [], anchor: direct, issues };
   } else found = await extend([ee]);
 
   const chainNodes = best ? [...best.path, best.anchor] : [ee];
+  // Validity is reported for the certificates below the anchor (the anchor itself when it is the signer).
+  const dated = best ? (best.path.length > 0 ? best.path : [best.anchor]) : [ee];
   const result: PathValidationResult = {
     trusted: false,
     chain: chainNodes.map((n) => subjectOf(n.cert)),
     issues: [...(best?.issues ?? []), ...aiaIssues],
     revocation: 'unchecked',
-    validAtSigningTime: signingTime
-      ? (best ? best.path : [ee]).every((n) => isValidAt(n.cert, signingTime))
-      : null,
-    validNow: (best ? best.path : [ee]).every((n) => isValidAt(n.cert, now)),
+    validAtSigningTime: signingTime ? dated.every((n) => isValidAt(n.cert, signingTime)) : null,
+    validNow: dated.every((n) => isValidAt(n.cert, now)),
     path: chainNodes.map((n) => n.der),
     anchor: best ? subjectOf(best.anchor.cert) : null,
   };

@@ -93,9 +93,12 @@ describe('path building', () => {
     expect(codes(r, 'warning')).toContain('path.issuer-fetch-failed');
   });
 
-  it('trusts a certificate that is itself an anchor', async () => {
+  it('trusts a certificate that is itself an anchor, while it is current and fit for the use', async () => {
     const r = await validatePath({ certificate: alice.der, anchors: [alice.der], env });
     expect(r.trusted).toBe(true);
+    const later = defaultEnv({ fetch: undefined, now: () => new Date(Date.now() + 400 * 86_400_000) });
+    const expired = await validatePath({ certificate: alice.der, anchors: [alice.der], env: later });
+    expect([expired.trusted, expired.validNow]).toEqual([false, false]);
   });
 });
 
