@@ -14,7 +14,7 @@ import { GraphStandIn } from '../../stand-ins/graph/graph-stand-in';
 import { startOwaFixture, type OwaFixture } from '../../stand-ins/owa/owa-fixture';
 import { encryptedMessage, makeFixtures, openssl, write, type Fixtures } from '../extension/fixtures';
 import { unpackedExtensionId } from '../../stand-ins/demo-mailbox';
-import { DIST, close, launch, openPage, send, type Session } from '../extension/harness';
+import { DIST, close, launch, openPage, screenshot, send, type Session } from '../extension/harness';
 
 const CLIENT_ID = '3f2c1a9e-5b7d-4c8e-9f01-23456789abcd';
 const TENANT = 'contoso.example';
@@ -186,6 +186,7 @@ describe('Outlook on the web with Sello', () => {
     expect(await warning!.evaluate((e) => e.textContent)).toContain(
       'saved this draft to the server unencrypted',
     );
+    await screenshot(page, 'owa-compose-warning');
     await page.click('[data-sello="delete-server-draft"]');
     await page.waitForSelector('[data-note="server-draft-deleted"]');
     expect(graph.messages.has(owaDraftId)).toBe(false);
@@ -234,6 +235,11 @@ describe('Outlook on the web with Sello', () => {
     expect(status).toContain('The From address (carol@example.com) matches the signer.');
     expect(status).toContain('Encrypted with AES-256-CBC');
     expect(await frame.$eval('#status-bar', (e) => e.className)).not.toContain('danger');
+    // The plaintext is rendered inside the read frame's sandboxed content frame.
+    const content = frame.childFrames()[0]!;
+    expect(await content.evaluate(() => document.body.innerText)).toContain(SECRET);
+    await new Promise((r) => setTimeout(r, 500));
+    await screenshot(page, 'owa-read');
     const shown = await frame.$eval('iframe.content', (e) => (e as HTMLIFrameElement).srcdoc);
     expect(shown).toContain(SECRET);
     const fetched = graph.requests.filter(
@@ -386,5 +392,38 @@ describe('Outlook on the web with Sello', () => {
     const verified = readFileSync(out).toString('latin1');
     expect(verified).toContain('The scans are attached.');
     expect(verified).toContain('scans.bin');
+  });
+
+  it('sends a large clear-signed message as IPM.Note.SMIME.MultipartSigned carrying the signed entity', async () => {
+    await page.click('[data-sello="close"]');
+    await page.click('#new-mail');
+    await page.waitForSelector('[data-sello="compose-bar"]');
+    await page.click('[data-sello="compose"]');
+    const frame = await frameOf('compose');
+    await frame.type('#to', 'dave@example.com');
+    await frame.type('#subject', 'Public report');
+    await frame.click('#body');
+    await frame.type('#body', 'The public report, signed.');
+    if (await frame.$eval('#encrypt', (e) => (e as HTMLInputElement).checked)) await frame.click('#encrypt');
+    const input = (await frame.$('#attach')) as ElementHandle<HTMLInputElement>;
+    await input.uploadFile(write(f, 'report.bin', randomBytes(3_300_000)));
+    await frame.waitForFunction(
+      () => document.querySelector('#attachments')?.textContent?.includes('ready'),
+      {
+        timeout: 30_000,
+      },
+    );
+    const n = await sendFrom(frame);
+    expect(n.text).toBe('Sent, signed.');
+    const sent = graph.sent.at(-1)!;
+    expect(sent.via).toBe('draft-send');
+    expect(sent.messageClass).toBe('IPM.Note.SMIME.MultipartSigned');
+    expect(sent.draft!.toRecipients).toEqual(['dave@example.com']);
+    const mime = write(f, 'owa-large-signed.eml', Buffer.from(sent.mime));
+    const out = `${mime}.verified`;
+    openssl(['cms', '-verify', '-in', mime, '-CAfile', f.caPem, '-out', out]);
+    const verified = readFileSync(out).toString('latin1');
+    expect(verified).toContain('The public report, signed.');
+    expect(verified).toContain('report.bin');
   });
 });
