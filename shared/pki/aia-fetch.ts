@@ -5,7 +5,7 @@
  * validation; results (also failures) are cached per URL for the life of the cache.
  */
 import * as pkijs from 'pkijs';
-import { fromUtf8, looksLikePem, pemDecodeAll } from '../bytes';
+import { concatBytes, fromUtf8, looksLikePem, pemDecodeAll } from '../bytes';
 import type { CoreEnv } from '../env';
 import { EXT, extension } from './certificate';
 import { looksLikeP7b, parseP7b } from './p7b';
@@ -34,9 +34,22 @@ export function caIssuersUrls(cert: pkijs.Certificate): string[] {
 async function readBounded(response: Response): Promise<Uint8Array> {
   const declared = Number(response.headers.get('content-length') ?? '0');
   if (declared > MAX_RESPONSE_BYTES) throw new Error('response too large');
-  const body = new Uint8Array(await response.arrayBuffer());
-  if (body.length > MAX_RESPONSE_BYTES) throw new Error('response too large');
-  return body;
+  if (!response.body) return new Uint8Array(await response.arrayBuffer());
+  // Read in chunks so a server that lies about (or omits) its length cannot make us buffer without end.
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.length;
+    if (total > MAX_RESPONSE_BYTES) {
+      await reader.cancel();
+      throw new Error('response too large');
+    }
+    chunks.push(value);
+  }
+  return concatBytes(...chunks);
 }
 
 function certificatesIn(body: Uint8Array): Uint8Array[] {
