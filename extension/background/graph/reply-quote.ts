@@ -2,6 +2,7 @@
  * Pure helpers of the OWA jobs: Graph ids from OWA's URL ids, and the quote of a reply, made from
  * exactly what the read frame showed, as text.
  */
+import { visibleText } from '../../../shared/smime/quote-visible';
 import type { DisplayMessage } from '../replies';
 
 /** OWA URLs carry EWS-style ids ('/' and '+'); Graph REST ids use '-' and '_' (convertToRestId). */
@@ -21,21 +22,11 @@ export function textToHtml(text: string): string {
 
 /**
  * HTML parts quoted as text: no markup, images or links of the original travel into the reply (a
- * remote image would otherwise load in the compose frame and tell the sender the mail was read).
+ * remote image would otherwise load in the compose frame and tell the sender the mail was read), and
+ * nothing the reader did not see: CSS-hidden content is dropped ("Re: What's up Johnny?", 2019).
  */
 export function htmlToText(html: string): string {
-  return html
-    .replace(/<(script|style|head)\b[^]*?<\/\1\s*>/gi, '')
-    .replace(/<(br|\/p|\/div|\/li|\/tr|\/h\d)\b[^>]*>/gi, '\n')
-    .replace(/<[^>]*>/g, '')
-    .replace(/&nbsp;/g, ' ')
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&quot;/g, '"')
-    .replace(/&#39;/g, "'")
-    .replace(/&amp;/g, '&')
-    .replace(/\n{3,}/g, '\n\n')
-    .trim();
+  return visibleText(html);
 }
 
 /** The reply's quote: exactly the sections the read frame showed, as text, nothing else. */
