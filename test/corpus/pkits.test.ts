@@ -14,7 +14,13 @@ import { describe, expect, it } from 'vitest';
 import { verifySignedData } from '../../shared/cms/signed-data';
 import { defaultEnv } from '../../shared/env';
 import { decodeBody, parseMessage } from '../../shared/mime';
-import { createCrlStatusChecker, validatePath, type PathPolicy } from '../../shared/pki';
+import {
+  createChainValidator,
+  createCrlStatusChecker,
+  validatePath,
+  type PathPolicy,
+} from '../../shared/pki';
+import { openMessage } from '../../shared/smime/open';
 
 const CORPUS = join(__dirname, '../../../shared/corpora/pkits');
 const SUPPORTED = join(__dirname, 'pkits.supported.txt');
@@ -166,4 +172,26 @@ describe('NIST PKITS path validation over S/MIME', () => {
     expect(supported.filter((id) => !passedIds.has(id))).toEqual([]);
     expect(passed.length).toBeGreaterThanOrEqual(PASS_FLOOR);
   }, 600_000);
+});
+
+describe('PKITS through openMessage with the chain validator', () => {
+  it('marks a valid PKITS message trusted and a revoked one untrusted, with the reason in the verdict', async () => {
+    const open = async (file: string, crls: string[]) => {
+      const message = new Uint8Array(readFileSync(join(CORPUS, 'smime', file)));
+      const validateChain = createChainValidator({
+        anchors: [anchor],
+        checkRevocation: createCrlStatusChecker({
+          crls: [rootCrl, ...crls.map((c) => new Uint8Array(readFileSync(join(CORPUS, 'crls', c))))],
+        }),
+        env,
+      });
+      return openMessage(message, { keys: [], validateChain }, env);
+    };
+    const good = await open('SignedValidSignaturesTest1.eml', ['GoodCACRL.crl']);
+    expect([good.valid, good.trusted]).toEqual([true, true]);
+    const revoked = await open('SignedInvalidRevokedEETest3.eml', ['GoodCACRL.crl']);
+    expect([revoked.valid, revoked.trusted]).toEqual([true, false]);
+    const signer = revoked.layers.flatMap((l) => (l.kind === 'signed' ? l.signers : []))[0]!;
+    expect(signer.trust?.revocation).toBe('revoked');
+  });
 });
