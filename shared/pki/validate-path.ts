@@ -95,7 +95,8 @@ export async function validatePath(opts: ValidatePathOptions): Promise<PathValid
   const pool = new Map<string, Node>();
   for (const der of [...(opts.intermediates ?? []), ...(opts.knownIntermediates ?? [])]) {
     const n = node(der);
-    if (n.id !== ee.id) pool.set(n.id, n);
+    // A message often carries the root too: as an anchor it ends paths, it is not an intermediate.
+    if (n.id !== ee.id && !anchors.some((a) => a.id === n.id)) pool.set(n.id, n);
   }
   const aiaCache = opts.aiaCache ?? createAiaCache();
   const aiaIssues: PathIssue[] = [];
