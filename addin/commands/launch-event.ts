@@ -30,7 +30,7 @@ export async function onMessageSendHandler(event: Office.MailboxEvent): Promise<
     policy = effective.values;
   } catch (e) {
     // Unknown policy: decideSend blocks with its own message. Logged for the runtime's console only.
-    console.warn('Sello: policy unavailable', e);
+    console.warn(`Sello: policy unavailable (${e instanceof Error ? e.name : typeof e})`);
   }
   const decision = decideSend(
     policy,

@@ -48,7 +48,8 @@ function showError(e: unknown, keepDraft: boolean): void {
   else text = t('error.generic', e instanceof Error ? e.message : String(e));
   box.textContent = keepDraft ? `${text} ${t('compose.draftKept')}` : text;
   box.hidden = false;
-  console.error('Sello:', e);
+  // The code or class only: an error object can quote data (message, cause) into the console.
+  console.error(`Sello: ${e instanceof SelloError ? e.code : e instanceof Error ? e.name : typeof e}`);
 }
 
 function clearError(): void {
