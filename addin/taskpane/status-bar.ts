@@ -35,7 +35,9 @@ export function statusLines(v: Verdict): StatusLine[] {
   const signed = allSigned.filter((l) => l.ignored === null);
   const encrypted = v.layers.filter((l): l is EncryptionLayer => l.kind === 'encrypted');
   const signers = signed.flatMap((l) => l.signers);
-  const good = signers.find((s) => s.intact && !s.weak);
+  // An intact signer counts only when the core says its signature covers something: one valid
+  // signerInfo next to a broken one (or any refused signature) is not "Signed by" anyone.
+  const good = v.coverage.kind === 'none' ? undefined : signers.find((s) => s.intact && !s.weak);
 
   if (signers.length === 0) add('warn', t('status.notSigned'));
   else if (good) {
@@ -66,7 +68,8 @@ export function statusLines(v: Verdict): StatusLine[] {
       e.weak ? 'warn' : 'ok',
       t('status.encrypted', CIPHERS[e.contentCipher] ?? e.contentCipher, e.keyManagement),
     );
-    if (e.integrityProtected) add('ok', t('status.integrity'));
+    // A layer that could not be decrypted protected nothing the user sees (e.g. a failed GCM tag).
+    if (e.integrityProtected && e.contentCipher !== 'unknown') add('ok', t('status.integrity'));
     else if (!good) add('warn', t('status.noIntegrity'));
   }
   for (const l of allSigned) if (l.ignored !== null) add('info', t('status.ignored', l.ignored));
