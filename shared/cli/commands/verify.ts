@@ -2,6 +2,8 @@ import type { Command } from 'commander';
 import { defaultEnv, type CoreEnv } from '../../env';
 import type { Identity } from '../../keys/identity';
 import { createChainValidator, importTrustFile } from '../../pki';
+import { createRevocationChecker } from '../../pki/revocation';
+import { SelloError } from '../../errors';
 import { openMessage } from '../../smime/open';
 import { verdictToJSON, type Verdict } from '../../smime/verdict';
 import { EXIT } from '../exit-codes';
@@ -69,15 +71,36 @@ export function register(program: Command): void {
     .option('--key <ID.p12>', 'PKCS#12 identity to decrypt an encrypted message first')
     .option('--pass-file <F>', 'file whose first line is the PKCS#12 passphrase (default: $SELLO_PASS)')
     .option('--allow-weak', 'accept SHA-1/MD5 signatures (shown as weak)')
+    .option(
+      '--revocation <MODE>',
+      'with --trust: off, soft-fail (unreachable CRL/OCSP is a warning) or hard-fail (it fails)',
+      'soft-fail',
+    )
     .option('--json', 'print the verdict as JSON')
     .argument('<IN.eml>', 'the message (- for stdin)')
     .addHelpText('after', EXIT_HELP)
     .action(
       async (
         file: string,
-        o: { trust?: string[]; key?: string; passFile?: string; allowWeak?: boolean; json?: boolean },
+        o: {
+          trust?: string[];
+          key?: string;
+          passFile?: string;
+          allowWeak?: boolean;
+          revocation: string;
+          json?: boolean;
+        },
       ) => {
         const env = defaultEnv();
+        if (o.revocation !== 'off' && o.revocation !== 'soft-fail' && o.revocation !== 'hard-fail') {
+          throw new SelloError(
+            'usage.revocation',
+            `--revocation ${o.revocation}: use off, soft-fail or hard-fail`,
+          );
+        }
+        // CRL distribution points and OCSP responders from the certificates, over HTTP (OWA's defaults).
+        const checkRevocation =
+          o.revocation === 'off' ? undefined : createRevocationChecker({ mode: o.revocation });
         const keys: Identity[] = o.key ? [await loadIdentity(o.key, o.passFile, env)] : [];
         const anchors = await loadAnchors(o.trust ?? [], env);
         const message = readInput(file);
@@ -86,7 +109,15 @@ export function register(program: Command): void {
           {
             keys,
             allowWeak: o.allowWeak === true,
-            ...(anchors.length > 0 ? { validateChain: createChainValidator({ anchors, env }) } : {}),
+            ...(anchors.length > 0
+              ? {
+                  validateChain: createChainValidator({
+                    anchors,
+                    env,
+                    ...(checkRevocation ? { checkRevocation } : {}),
+                  }),
+                }
+              : {}),
           },
           env,
         );
