@@ -117,6 +117,18 @@ try {
   observed.composeSignNote = await page.$eval('#sign-note', (el) => el.textContent ?? '');
   await page.close();
 
+  // The SST's CA is trusted: a message signed under it opens as trusted in the read frame, with no
+  // anchor imported by the user.
+  const read = await browser.newPage();
+  await read.goto(`chrome-extension://${id}/frames/read/index.html`);
+  const input = await read.waitForSelector('#message-file');
+  await (input as unknown as { uploadFile(p: string): Promise<void> }).uploadFile(
+    join(workDir, 'signed.eml'),
+  );
+  await read.waitForSelector('body[data-opened]', { timeout: 30_000 });
+  observed.readStatus = await read.$eval('#status-lines', (el) => (el as HTMLElement).innerText);
+  await read.close();
+
   // A newer version on the update URL replaces the installed one. The browser's updater is asked to
   // look now (instead of in hours); a downloaded update is installed when the extension is idle or at
   // the next start, and puppeteer's attachment keeps the worker busy, so the browser is restarted.

@@ -11,7 +11,8 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeSst } from '../../helpers/sst-writer';
-import { makeCa } from '../../helpers/openssl-ca';
+import { execFileSync } from 'node:child_process';
+import { makeCa, makeUser } from '../../helpers/openssl-ca';
 
 async function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -35,6 +36,26 @@ describe('admin deployment through ExtensionInstallForcelist', () => {
       mkdirSync(policies);
       const ca = makeCa(join(work, 'ca'), 'Deploy Test Root');
       writeFileSync(join(work, 'roots.sst'), writeSst([ca.certDer]));
+      // A message signed by a user of that CA (body entity signed by openssl, RFC 5322 fields outside).
+      const carol = makeUser(ca, 'Carol Deploy', 'carol@example.org', 'x');
+      writeFileSync(join(work, 'body.txt'), 'Content-Type: text/plain\r\n\r\nFrom the organisation.\r\n');
+      const signed = execFileSync('openssl', [
+        'cms',
+        '-sign',
+        '-in',
+        join(work, 'body.txt'),
+        '-signer',
+        carol.certPem,
+        '-inkey',
+        carol.keyPem,
+      ]);
+      writeFileSync(
+        join(work, 'signed.eml'),
+        Buffer.concat([
+          Buffer.from('From: carol@example.org\nTo: bob@example.org\nSubject: policy\n'),
+          signed,
+        ]),
+      );
       writeFileSync(join(work, 'settings.json'), JSON.stringify({ alwaysSign: true, revocationMode: 'off' }));
       const port = await freePort();
       const script = [
@@ -59,6 +80,9 @@ describe('admin deployment through ExtensionInstallForcelist', () => {
       expect(observed.updateUrlInManifest).toBe(`http://127.0.0.1:${port}/sello/updates.xml`);
       expect(observed.managed).toEqual({ alwaysSign: true, trustAnchorCount: 1 });
       expect(observed.composeSign).toEqual({ checked: true, disabled: true });
+      expect(observed.readStatus).toMatch(/Signed by .*carol@example\.org/);
+      expect(observed.readStatus).toMatch(/trusted/i);
+      expect(observed.readStatus).not.toMatch(/not trusted/i);
       expect(observed.updateCheck).toBe('update_available');
       expect(observed.versionAfterUpdate).toBe('1.0.1');
     },
