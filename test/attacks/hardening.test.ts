@@ -210,6 +210,13 @@ describe('the source', () => {
     }
   });
 
+  it('never saves plaintext to the server as a draft: the only message Sello creates in Drafts has an empty body', () => {
+    const graph = read(join(ROOT, 'shared/graph/graph-client.ts'));
+    expect([...graph.matchAll(/request\('\/me\/messages',/g)].length).toBe(1);
+    expect(graph).toContain("body: { contentType: 'text', content: '' }");
+    expect(graph).not.toMatch(/method: 'PATCH'/);
+  });
+
   it('drops unlocked keys after the idle time', () => {
     const keystore = read(join(ROOT, 'extension/background/keystore.ts'));
     expect(keystore).toMatch(/setTimeout\(lock,/);

@@ -2,13 +2,14 @@
  * Every regenerated attack case in the secure read frame of the built extension, in one Chromium: the
  * status bar (drawn by the frame) says what the case requires, the message content sits in sandboxed
  * frames that cannot script, navigate the top page or draw over the status bar, no active content
- * survives, and nothing remote is requested (page network events and a local tracker both watched).
+ * survives, and nothing remote is requested (the page's, its frames' and the service worker's network
+ * events and a local tracker are all watched).
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import type { Page } from 'puppeteer-core';
+import type { CDPSession, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pemEncode, toBase64 } from '../../shared/bytes';
 import { exportPkcs12 } from '../../shared/keys/pkcs12-export';
@@ -50,6 +51,13 @@ beforeAll(async () => {
   if (!t.ok) throw new Error(`trust import failed: ${JSON.stringify(t.error)}`);
   await options.close();
   page = await openPage(s, 'read');
+  // The service worker opens the message: its requests count too (CRL, OCSP or AIA fetches would be a
+  // backchannel telling the sender the message was read).
+  const worker = (s.worker as unknown as { client: CDPSession }).client;
+  await worker.send('Network.enable');
+  worker.on('Network.requestWillBeSent', (e: { request: { url: string } }) => {
+    if (!LOCAL.test(e.request.url)) remoteRequests.push(`worker: ${e.request.url}`);
+  });
   // Every request of the read page and of the frames inside it, whatever the scheme.
   page.on('request', (req) => {
     if (!LOCAL.test(req.url())) remoteRequests.push(req.url());
@@ -140,6 +148,16 @@ async function everything(): Promise<string> {
 }
 
 describe('regenerated attacks, as the read frame shows them (one Chromium)', () => {
+  it('sees a request the service worker makes (the watchers work)', async () => {
+    const url = `${keys.remote}?probe`;
+    await s.worker.evaluate((u) => fetch(u).then(() => undefined), url);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(remoteRequests).toContain(`worker: ${url}`);
+    expect(trackerHits).toBe(1);
+    remoteRequests.length = 0;
+    trackerHits = 0;
+  });
+
   it.each(CASES.map((c) => [`${c.class}: ${c.name}`, c] as const))('%s', async (_, c) => {
     const before = remoteRequests.length;
     const hitsBefore = trackerHits;
