@@ -8,6 +8,9 @@ const TARGETS: Record<string, () => Promise<{ target: FuzzTarget }>> = {
   mime: () => import('./mime'),
   pkcs12: () => import('./pkcs12'),
   'smime-open': () => import('./smime-open'),
+  cms: () => import('./cms'),
+  sst: () => import('./sst'),
+  certificate: () => import('./certificate'),
 };
 
 export const TARGET_NAMES = Object.keys(TARGETS);
