@@ -6,27 +6,28 @@ import c2 from './cbc-unsigned-not-integrity-protected';
 import c3 from './cms-chain-to-nothing';
 import c4 from './cms-chain-to-wrong-anchor';
 import c5 from './cms-econtent-confusion';
-import c6 from './cms-multiple-signers-one-invalid';
-import c7 from './cms-no-signer-infos';
-import c8 from './downgrade-3des-content';
-import c9 from './downgrade-md5-signature';
-import c10 from './downgrade-sha1-signature';
-import c11 from './efail-direct-html-wrapping';
-import c12 from './efail-direct-signed-wrapper';
-import c13 from './gcm-tag-failure';
-import c14 from './identity-display-name';
-import c15 from './identity-from-differs';
-import c16 from './identity-from-vs-sender';
-import c17 from './identity-multiple-from-addresses';
-import c18 from './identity-two-from-fields';
-import c19 from './mime-wrapping-alternative-override';
-import c20 from './mime-wrapping-cid-reference';
-import c21 from './mime-wrapping-hidden-attachment';
-import c22 from './mime-wrapping-hidden-by-css';
-import c23 from './mime-wrapping-message-rfc822';
-import c24 from './mime-wrapping-prepended-text';
-import c25 from './reply-oracle-hidden-ciphertext';
-import c26 from './ui-redressing-fake-status-bar';
+import c6 from './cms-econtent-type-mismatch';
+import c7 from './cms-multiple-signers-one-invalid';
+import c8 from './cms-no-signer-infos';
+import c9 from './downgrade-3des-content';
+import c10 from './downgrade-md5-signature';
+import c11 from './downgrade-sha1-signature';
+import c12 from './efail-direct-html-wrapping';
+import c13 from './efail-direct-signed-wrapper';
+import c14 from './gcm-tag-failure';
+import c15 from './identity-display-name';
+import c16 from './identity-from-differs';
+import c17 from './identity-from-vs-sender';
+import c18 from './identity-multiple-from-addresses';
+import c19 from './identity-two-from-fields';
+import c20 from './mime-wrapping-alternative-override';
+import c21 from './mime-wrapping-cid-reference';
+import c22 from './mime-wrapping-hidden-attachment';
+import c23 from './mime-wrapping-hidden-by-css';
+import c24 from './mime-wrapping-message-rfc822';
+import c25 from './mime-wrapping-prepended-text';
+import c26 from './reply-oracle-hidden-ciphertext';
+import c27 from './ui-redressing-fake-status-bar';
 
 export const CASES: AttackCase[] = [
   c0,
@@ -56,4 +57,5 @@ export const CASES: AttackCase[] = [
   c24,
   c25,
   c26,
+  c27,
 ];
