@@ -118,7 +118,7 @@ function main(): void {
         );
       }
     }
-    console.log('\nsello times include Node start-up and loading TypeScript through tsx (about 1 s).');
+    console.log('\nsello times include Node start-up (the CLI runs from a cached esbuild bundle, about 0.15 s).');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
