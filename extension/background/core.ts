@@ -75,12 +75,18 @@ const revocationCache = createMemoryRevocationCache();
  * CRL and OCSP requests go out from the worker; without a host permission for the CA's server a
  * cross-origin fetch fails and soft-fail reports the status as unreachable (docs/extension.md).
  */
-export function chainValidator(anchors: Uint8Array[], settings: Settings, env: CoreEnv): ChainValidator {
+export function chainValidator(
+  anchors: Uint8Array[],
+  settings: Settings,
+  env: CoreEnv,
+  opts: { fetchIssuers?: boolean } = {},
+): ChainValidator {
   return createChainValidator({
     anchors,
     policy: {
       allowWeakSignatures: settings.allowWeakCertificates,
       allowWeakKeys: settings.allowWeakCertificates,
+      ...(opts.fetchIssuers === false ? { fetchIssuers: false } : {}),
     },
     checkRevocation: createRevocationChecker({
       mode: settings.revocationMode,

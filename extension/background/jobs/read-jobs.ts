@@ -179,7 +179,9 @@ export async function openForReading(
     raw,
     {
       keys: await availableIdentities(),
-      validateChain: chainValidator(anchors, settings, env),
+      // No AIA caIssuers fetch while opening: the URL comes from a certificate in the mail, so anyone
+      // could learn when the message was read (EFAIL backchannel; attack backchannel-aia-ca-issuers).
+      validateChain: chainValidator(anchors, settings, env, { fetchIssuers: false }),
       allowWeak: settings.allowLegacyAlgorithms,
     },
     env,
