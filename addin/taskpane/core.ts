@@ -162,7 +162,9 @@ export function displayParts(content: Uint8Array): DisplayParts {
  * Revocation checking is not wired in the add-in yet.
  */
 export function chainValidator(anchors: Uint8Array[], env: CoreEnv): ChainValidator {
-  return createChainValidator({ anchors, env });
+  // No AIA caIssuers fetch while opening: the URL comes from a certificate in the mail, so anyone
+  // could learn when the message was read (EFAIL backchannel; attack backchannel-aia-ca-issuers).
+  return createChainValidator({ anchors, env, policy: { fetchIssuers: false } });
 }
 
 /** Trusted issuers from a file (SST, P7B/P7C, PEM bundle, DER); end-entity certificates are refused. */
