@@ -141,6 +141,8 @@ export interface SignInput {
   /** Certificates to include besides the signer's (the chain, as chosen by the caller). */
   extraCertificates: Uint8Array[];
   encryptionCertificate?: Uint8Array;
+  /** SMIMECapabilities signed attribute (default true). */
+  capabilities?: boolean;
 }
 
 export async function createSignature(input: SignInput, env: CoreEnv): Promise<Uint8Array> {
@@ -153,6 +155,7 @@ export async function createSignature(input: SignInput, env: CoreEnv): Promise<U
       pss: input.pss,
       certificates: input.extraCertificates,
       encryptionCertificate: input.encryptionCertificate,
+      capabilities: input.capabilities ?? true,
     },
     env,
   );

@@ -23,6 +23,8 @@ export interface SignOptions {
   chain: 'none' | 'no-root' | 'full';
   /** Announced with SMIMEEncryptionKeyPreference when the signer encrypts with another certificate. */
   encryptionCertificate?: Uint8Array;
+  /** Announce the ciphers Sello reads (SMIMECapabilities signed attribute). Default true. */
+  capabilities?: boolean;
 }
 
 export const DEFAULT_SIGN_OPTIONS: SignOptions = {
@@ -80,6 +82,7 @@ export async function signMessage(
       detached: opts.form === 'detached',
       extraCertificates: chainCertificates(signer, opts.chain),
       encryptionCertificate: opts.encryptionCertificate,
+      capabilities: opts.capabilities ?? true,
     },
     env,
   );

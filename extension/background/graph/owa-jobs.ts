@@ -8,6 +8,7 @@ import { SelloError } from '../../../shared/errors';
 import { saveDraft } from '../drafts';
 import { openForReading, stageMessage } from '../jobs/read-jobs';
 import type { Draft } from '../messages';
+import { replyDefaults } from '../send-options';
 import { currentSettings } from '../settings';
 import { authStatus, signInInteractive, signOut } from '../auth/entra-session';
 import { withGraph } from './graph-access';
@@ -93,8 +94,8 @@ export const owaJobs = {
       subject: /^re:/i.test(display.subject) ? display.subject : `Re: ${display.subject}`,
       html: quote.html,
       text: quote.text,
-      sign: true,
-      encrypt: true,
+      // noSignOnReply: a reply starts unsigned unless alwaysSign holds (the user can still sign).
+      ...replyDefaults(await currentSettings()),
       attachments: [],
     });
     rememberDraftOrigin(draftId, { tabId, owaDraftId: null });

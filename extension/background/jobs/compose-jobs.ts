@@ -17,6 +17,15 @@ import type { Draft } from '../messages';
 import type { RecipientStatusView } from '../replies';
 import { currentSettings } from '../settings';
 import { currentTransport } from '../transport';
+import { lookUpInDirectory } from '../directory-lookup';
+import {
+  encryptOptionsFrom,
+  envelopesFor,
+  protectionFor,
+  sendValidationSettings,
+  signOptionsFrom,
+  wrapSteps,
+} from '../send-options';
 import { listIdentities } from './identity-jobs';
 
 interface Choice extends RecipientStatusView {
@@ -27,7 +36,12 @@ interface Choice extends RecipientStatusView {
  * Our own addresses encrypt to our own certificate (the one chosen per address in the options);
  * everybody else goes through the address book, which also says why a recipient is blocked.
  */
-async function chooseCertificates(addresses: string[], now: Date): Promise<Choice[]> {
+async function chooseCertificates(
+  addresses: string[],
+  now: Date,
+  settings: Settings,
+  onSend = false,
+): Promise<Choice[]> {
   const own = new Map<string, Uint8Array>();
   const prefs = await keyPreferences();
   for (const v of await listIdentities()) {
@@ -41,10 +55,35 @@ async function chooseCertificates(addresses: string[], now: Date): Promise<Choic
   const others = addresses.filter((a) => !own.has(a.toLowerCase()));
   // With trust anchors configured, a recipient's certificate must chain to one (and not be revoked);
   // without any, every stored certificate counts (the user imported or harvested it on purpose).
-  const settings = await currentSettings();
   const anchors = (await trustAnchors(settings.trustAnchors)).map((a) => a.der);
-  const validate = anchors.length > 0 ? chainValidator(anchors, settings, defaultEnv()) : undefined;
-  const explained = await addressBook(validate).explainRecipients(others, now);
+  // checkRevocationOnSend: while sending, a status that cannot be checked blocks (hard-fail); without
+  // trust anchors no path (and so no revocation) can be checked at all, so that blocks too.
+  const policy = onSend ? sendValidationSettings(settings) : settings;
+  if (onSend && settings.checkRevocationOnSend && anchors.length === 0 && others.length > 0)
+    throw new SelloError(
+      'revocation.unreachable',
+      'Your organisation requires a revocation check before sending, but no trusted CA is configured.',
+    );
+  const validate = anchors.length > 0 ? chainValidator(anchors, policy, defaultEnv()) : undefined;
+  const book = addressBook(validate);
+  let explained = await book.explainRecipients(others, now);
+  // directoryGatewayUrl: ask `sello directory serve` for recipients the address book has nothing for.
+  const missing = explained.filter((e) => e.status === 'missing').map((e) => e.email);
+  if (settings.directoryGatewayUrl && missing.length > 0) {
+    const found = await lookUpInDirectory(
+      settings.directoryGatewayUrl,
+      missing,
+      settings.dlExpansionTimeoutMs,
+    );
+    let added = false;
+    for (const [email, ders] of found) {
+      for (const der of ders) {
+        await book.addCertificate(der, { origin: 'directory', emails: [email] }).catch(() => undefined);
+        added = true;
+      }
+    }
+    if (added) explained = await book.explainRecipients(others, now);
+  }
   const byAddress = new Map(explained.map((e) => [e.email, e]));
   const out: Choice[] = [];
   for (const address of addresses) {
@@ -74,7 +113,9 @@ async function chooseCertificates(addresses: string[], now: Date): Promise<Choic
 }
 
 export async function recipientStatus(addresses: string[]): Promise<RecipientStatusView[]> {
-  return (await chooseCertificates(addresses, new Date())).map(({ der: _der, ...view }) => view);
+  return (await chooseCertificates(addresses, new Date(), await currentSettings())).map(
+    ({ der: _der, ...view }) => view,
+  );
 }
 
 async function signingIdentityId(settings: Settings): Promise<string> {
@@ -94,8 +135,6 @@ async function decodeBase64(b64: string): Promise<Uint8Array> {
   return new Uint8Array(await res.arrayBuffer());
 }
 
-const HASH = { sha256: 'SHA-256', sha384: 'SHA-384', sha512: 'SHA-512' } as const;
-
 export async function sendDraft(draftId: string, draft: Draft) {
   try {
     return await signEncryptAndSend(draftId, draft);
@@ -108,8 +147,7 @@ export async function sendDraft(draftId: string, draft: Draft) {
 
 async function signEncryptAndSend(draftId: string, draft: Draft) {
   const settings = await currentSettings();
-  const sign = draft.sign || settings.alwaysSign;
-  const encrypt = draft.encrypt || settings.alwaysEncrypt;
+  const { sign, encrypt } = protectionFor(settings, draft);
   const now = new Date();
   const env = defaultEnv();
   const recipients = [...draft.to, ...draft.cc, ...draft.bcc];
@@ -122,7 +160,7 @@ async function signEncryptAndSend(draftId: string, draft: Draft) {
   if (!from)
     throw new SelloError('cert.no-address', 'Your certificate carries no email address to send from.');
 
-  let mime = buildMail({
+  const mime = buildMail({
     from,
     to: draft.to,
     cc: draft.cc,
@@ -135,15 +173,17 @@ async function signEncryptAndSend(draftId: string, draft: Draft) {
     ),
   });
 
-  let encryptionCerts: Uint8Array[] = [];
+  const certificateOf = new Map<string, Uint8Array>();
   if (encrypt) {
     const blocked: string[] = [];
     // Encrypt to self too, or the sender cannot read their own Sent Items.
     for (const c of await chooseCertificates(
-      [...new Set([...recipients.map((r) => r.toLowerCase()), from])],
+      [...new Set([...recipients.map((r) => r.toLowerCase()), from.toLowerCase()])],
       now,
+      settings,
+      true,
     )) {
-      if (c.der) encryptionCerts.push(c.der);
+      if (c.der) certificateOf.set(c.address.toLowerCase(), c.der);
       else blocked.push(`${c.address} (${c.reason})`);
     }
     if (blocked.length > 0) {
@@ -152,37 +192,39 @@ async function signEncryptAndSend(draftId: string, draft: Draft) {
         `No usable certificate for: ${blocked.join(', ')}.`,
       );
     }
-    encryptionCerts = encryptionCerts.filter((c, i) => encryptionCerts.indexOf(c) === i);
   }
 
-  if (sign) {
-    const ownEnc = (await chooseCertificates([from], now)).flatMap((c) => (c.der ? [c.der] : []));
-    mime = await signMail(
-      mime,
-      signer,
-      {
-        form: settings.signingForm,
-        hash: HASH[settings.signingHash],
-        pss: settings.rsaPss,
-        chain: settings.certificateInclusion,
-        ...(settings.includeEncryptionCertificate && ownEnc[0] ? { encryptionCertificate: ownEnc[0] } : {}),
-      },
-      env,
-    );
+  const ownEnc =
+    sign && settings.includeEncryptionCertificate
+      ? (await chooseCertificates([from], now, settings)).flatMap((c) => (c.der ? [c.der] : []))[0]
+      : undefined;
+  const signOptions = signOptionsFrom(settings, ownEnc);
+  const encryptOptions = encryptOptionsFrom(settings);
+  const steps = wrapSteps(settings, { sign, encrypt });
+  // The inner signature is made once; encryption (and a triple wrap's outer signature) per envelope.
+  const inner = steps[0] === 'sign' ? await signMail(mime, signer, signOptions, env) : mime;
+  const rest = steps[0] === 'sign' ? steps.slice(1) : steps;
+  let bytes = 0;
+  for (const envelope of envelopesFor(settings, draft, from, encrypt)) {
+    let out = inner;
+    for (const step of rest) {
+      out =
+        step === 'sign'
+          ? await signMail(out, signer, signOptions, env)
+          : await encryptMail(
+              out,
+              unique(envelope.encryptTo.map((a) => certificateOf.get(a)!)),
+              encryptOptions,
+              env,
+            );
+    }
+    await (await currentTransport()).send(out, { from, recipients: envelope.recipients });
+    bytes += out.length;
   }
-  if (encrypt) {
-    mime = await encryptMail(
-      mime,
-      encryptionCerts,
-      {
-        cipher: settings.encryptionAlgorithm,
-        keyTransport: settings.keyTransport,
-        recipientId: settings.useKeyIdentifier ? 'ski' : 'issuer-serial',
-      },
-      env,
-    );
-  }
-  await (await currentTransport()).send(mime, { from, recipients });
   await deleteDraft(draftId);
-  return { bytes: mime.length, signed: sign, encrypted: encrypt };
+  return { bytes, signed: sign, encrypted: encrypt };
+}
+
+function unique(certs: Uint8Array[]): Uint8Array[] {
+  return certs.filter((c, i) => certs.indexOf(c) === i);
 }

@@ -1,0 +1,114 @@
+/**
+ * Pure functions that turn the effective settings (defaults < user < managed) into what the send
+ * path does: whether to sign and encrypt, the core's SignOptions/EncryptOptions, the wrapping steps,
+ * how encrypted mail is split for Bcc recipients and how recipients' certificates are validated.
+ * No browser APIs: unit-tested in test/unit/extension/send-options.test.ts.
+ */
+import type { Settings } from '../../shared/policy/settings-definition';
+import type { EncryptOptions } from '../../shared/smime/encrypt';
+import type { SignOptions } from '../../shared/smime/sign';
+
+const HASH = { sha256: 'SHA-256', sha384: 'SHA-384', sha512: 'SHA-512' } as const;
+
+/** The user's choice, overridden upwards by alwaysSign/alwaysEncrypt (never downwards). */
+export function protectionFor(
+  settings: Pick<Settings, 'alwaysSign' | 'alwaysEncrypt'>,
+  draft: { sign: boolean; encrypt: boolean },
+): { sign: boolean; encrypt: boolean } {
+  return { sign: draft.sign || settings.alwaysSign, encrypt: draft.encrypt || settings.alwaysEncrypt };
+}
+
+/** Defaults of a new reply or forward: noSignOnReply turns signing off unless alwaysSign holds. */
+export function replyDefaults(settings: Pick<Settings, 'alwaysSign' | 'alwaysEncrypt' | 'noSignOnReply'>): {
+  sign: boolean;
+  encrypt: boolean;
+} {
+  return { sign: settings.alwaysSign || !settings.noSignOnReply, encrypt: true };
+}
+
+export function signOptionsFrom(
+  settings: Pick<
+    Settings,
+    | 'signingForm'
+    | 'signingHash'
+    | 'rsaPss'
+    | 'certificateInclusion'
+    | 'includeSmimeCapabilities'
+    | 'includeEncryptionCertificate'
+  >,
+  ownEncryptionCertificate?: Uint8Array,
+): SignOptions {
+  return {
+    form: settings.signingForm,
+    hash: HASH[settings.signingHash],
+    pss: settings.rsaPss,
+    chain: settings.certificateInclusion,
+    capabilities: settings.includeSmimeCapabilities,
+    ...(settings.includeEncryptionCertificate && ownEncryptionCertificate
+      ? { encryptionCertificate: ownEncryptionCertificate }
+      : {}),
+  };
+}
+
+export function encryptOptionsFrom(
+  settings: Pick<Settings, 'encryptionAlgorithm' | 'keyTransport' | 'useKeyIdentifier'>,
+): EncryptOptions {
+  return {
+    cipher: settings.encryptionAlgorithm,
+    keyTransport: settings.keyTransport,
+    recipientId: settings.useKeyIdentifier ? 'ski' : 'issuer-serial',
+  };
+}
+
+/** The order of operations; tripleWrap (RFC 2634) signs again around the encryption. */
+export function wrapSteps(
+  settings: Pick<Settings, 'tripleWrap'>,
+  p: { sign: boolean; encrypt: boolean },
+): ('sign' | 'encrypt')[] {
+  if (p.sign && p.encrypt) return settings.tripleWrap ? ['sign', 'encrypt', 'sign'] : ['sign', 'encrypt'];
+  if (p.sign) return ['sign'];
+  if (p.encrypt) return ['encrypt'];
+  return [];
+}
+
+/** One message to send: who gets it (SMTP envelope) and whose certificates open it. */
+export interface Envelope {
+  recipients: string[];
+  /** Addresses whose certificates the message is encrypted to (always includes the sender). */
+  encryptTo: string[];
+}
+
+/**
+ * bccForking: encrypted mail names every recipient's certificate in its RecipientInfos, so one message
+ * to all would reveal the Bcc recipients to To/Cc. per-bcc-recipient sends To/Cc one message and each
+ * Bcc recipient their own; one-for-all-bcc sends all Bcc recipients one message between them;
+ * no-forking sends one message encrypted to everybody. Unencrypted mail is never split (Bcc never
+ * enters the headers). The sender is in every message's encryptTo, to read their own Sent Items.
+ */
+export function envelopesFor(
+  settings: Pick<Settings, 'bccForking'>,
+  r: { to: string[]; cc: string[]; bcc: string[] },
+  from: string,
+  encrypt: boolean,
+): Envelope[] {
+  const uniq = (xs: string[]) => [...new Set(xs.map((x) => x.toLowerCase()))];
+  const visible = uniq([...r.to, ...r.cc]);
+  const bcc = uniq(r.bcc).filter((b) => !visible.includes(b));
+  const self = from.toLowerCase();
+  const env = (recipients: string[]): Envelope => ({ recipients, encryptTo: uniq([...recipients, self]) });
+  if (!encrypt || bcc.length === 0 || settings.bccForking === 'no-forking')
+    return [env(uniq([...visible, ...bcc]))];
+  const main = visible.length > 0 ? [env(visible)] : [];
+  if (settings.bccForking === 'one-for-all-bcc') return [...main, env(bcc)];
+  return [...main, ...bcc.map((b) => env([b]))];
+}
+
+/**
+ * Revocation policy for recipients' and the signer's certificates while sending. checkRevocationOnSend
+ * blocks the send when a status cannot be checked, i.e. hard-fail, whatever revocationMode says.
+ */
+export function sendValidationSettings<S extends Pick<Settings, 'revocationMode' | 'checkRevocationOnSend'>>(
+  settings: S,
+): S {
+  return settings.checkRevocationOnSend ? { ...settings, revocationMode: 'hard-fail' } : settings;
+}
