@@ -4,6 +4,7 @@
  * how encrypted mail is split for Bcc recipients and how recipients' certificates are validated.
  * No browser APIs: unit-tested in test/unit/extension/send-options.test.ts.
  */
+import { SelloError } from '../../shared/errors';
 import type { Settings } from '../../shared/policy/settings-definition';
 import type { EncryptOptions } from '../../shared/smime/encrypt';
 import type { SignOptions } from '../../shared/smime/sign';
@@ -111,4 +112,16 @@ export function sendValidationSettings<S extends Pick<Settings, 'revocationMode'
   settings: S,
 ): S {
   return settings.checkRevocationOnSend ? { ...settings, revocationMode: 'hard-fail' } : settings;
+}
+
+/**
+ * allowSoftCertificates: false means no software key may be used at all (Sello has no smart-card
+ * access), including keys imported before the policy arrived: signing and decrypting are refused.
+ */
+export function assertSoftKeysAllowed(settings: Pick<Settings, 'allowSoftCertificates'>): void {
+  if (!settings.allowSoftCertificates)
+    throw new SelloError(
+      'keystore.soft-certificates-disabled',
+      'Your organisation does not allow software certificates.',
+    );
 }

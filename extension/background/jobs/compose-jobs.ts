@@ -19,6 +19,7 @@ import { currentSettings } from '../settings';
 import { currentTransport } from '../transport';
 import { lookUpInDirectory } from '../directory-lookup';
 import {
+  assertSoftKeysAllowed,
   encryptOptionsFrom,
   envelopesFor,
   protectionFor,
@@ -153,8 +154,9 @@ async function signEncryptAndSend(draftId: string, draft: Draft) {
   const recipients = [...draft.to, ...draft.cc, ...draft.bcc];
   if (recipients.length === 0) throw new SelloError('message.no-recipients', 'Add at least one recipient.');
 
+  if (sign) assertSoftKeysAllowed(settings);
   const signerId = await signingIdentityId(settings);
-  const signer = await getIdentity(signerId);
+  const signer = sign ? await getIdentity(signerId) : null;
   const signerView = (await listIdentities()).find((v) => v.id === signerId);
   const from = signerView?.emails[0];
   if (!from)
@@ -202,7 +204,7 @@ async function signEncryptAndSend(draftId: string, draft: Draft) {
   const encryptOptions = encryptOptionsFrom(settings);
   const steps = wrapSteps(settings, { sign, encrypt });
   // The inner signature is made once; encryption (and a triple wrap's outer signature) per envelope.
-  const inner = steps[0] === 'sign' ? await signMail(mime, signer, signOptions, env) : mime;
+  const inner = steps[0] === 'sign' ? await signMail(mime, signer!, signOptions, env) : mime;
   const rest = steps[0] === 'sign' ? steps.slice(1) : steps;
   let bytes = 0;
   for (const envelope of envelopesFor(settings, draft, from, encrypt)) {
@@ -210,7 +212,7 @@ async function signEncryptAndSend(draftId: string, draft: Draft) {
     for (const step of rest) {
       out =
         step === 'sign'
-          ? await signMail(out, signer, signOptions, env)
+          ? await signMail(out, signer!, signOptions, env)
           : await encryptMail(
               out,
               unique(envelope.encryptTo.map((a) => certificateOf.get(a)!)),

@@ -21,6 +21,7 @@ import {
 } from '../core';
 import { availableIdentities, keystoreStatus } from '../keystore';
 import type { DisplayMessage, DisplaySection, OpenResult, VerdictView } from '../replies';
+import { assertSoftKeysAllowed } from '../send-options';
 import { currentSettings } from '../settings';
 
 const staged = new Map<string, Uint8Array>();
@@ -170,6 +171,7 @@ export async function openForReading(
 ): Promise<OpenResult> {
   const raw = source.kind === 'bytes' ? fromBase64(source.message) : takeStaged(source.token);
   const settings = await currentSettings();
+  if (looksEncrypted(raw)) assertSoftKeysAllowed(settings);
   if (looksEncrypted(raw) && (await keystoreStatus()).locked) {
     throw new SelloError('keystore.locked', 'Your keys are locked. Unlock them with your passphrase.');
   }
@@ -178,7 +180,7 @@ export async function openForReading(
   const verdict = await openMail(
     raw,
     {
-      keys: await availableIdentities(),
+      keys: settings.allowSoftCertificates ? await availableIdentities() : [],
       // No AIA caIssuers fetch while opening: the URL comes from a certificate in the mail, so anyone
       // could learn when the message was read (EFAIL backchannel; attack backchannel-aia-ca-issuers).
       validateChain: chainValidator(anchors, settings, env, { fetchIssuers: false }),

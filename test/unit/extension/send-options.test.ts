@@ -15,6 +15,7 @@ import { openMessage } from '../../../shared/smime/open';
 import { signMessage } from '../../../shared/smime/sign';
 import type { EncryptionLayer, SignatureLayer } from '../../../shared/smime/verdict';
 import {
+  assertSoftKeysAllowed,
   encryptOptionsFrom,
   envelopesFor,
   protectionFor,
@@ -255,5 +256,14 @@ describe('revocation while sending', () => {
     expect(
       sendValidationSettings(with_({ revocationMode: 'off', checkRevocationOnSend: true })).revocationMode,
     ).toBe('hard-fail');
+  });
+});
+
+describe('software keys', () => {
+  it('allowSoftCertificates false refuses any use of a software private key', () => {
+    expect(() => assertSoftKeysAllowed(with_({ allowSoftCertificates: false }))).toThrow(
+      expect.objectContaining({ code: 'keystore.soft-certificates-disabled' }),
+    );
+    expect(() => assertSoftKeysAllowed(with_({}))).not.toThrow();
   });
 });
