@@ -336,6 +336,13 @@ fileForm('trust-form', 'trust-file', async (file, fileName) => {
 
 // ---- settings ----
 const HIDDEN_SETTINGS: SettingKey[] = ['trustAnchors'];
+/** Legacy switches: shown with an "Unsafe" badge and why, whatever their value (issue 6). */
+const UNSAFE_SETTINGS: SettingKey[] = ['allowLegacyAlgorithms', 'allowWeakCertificates'];
+/** Settings this version accepts (for policy) but does not act on; the page says so (docs/extension.md). */
+const NOT_APPLIED_SETTINGS: SettingKey[] = [
+  'encryptionAlgorithmNegotiation',
+  'senderCertificateAttributesToDisplay',
+];
 
 function settingControl(key: SettingKey, def: SettingDef, value: unknown, locked: boolean): HTMLElement {
   const id = `setting-${key}`;
@@ -402,6 +409,8 @@ function settingControl(key: SettingKey, def: SettingDef, value: unknown, locked
       break;
   }
   const described = `${id}-desc`;
+  const unsafe = UNSAFE_SETTINGS.includes(key);
+  const notApplied = NOT_APPLIED_SETTINGS.includes(key);
   control.setAttribute('aria-describedby', described);
   return h(
     'div',
@@ -410,6 +419,10 @@ function settingControl(key: SettingKey, def: SettingDef, value: unknown, locked
     h('label', { for: id, text: label }),
     def.type === 'boolean' ? null : control,
     locked ? h('span', { class: 'badge warn', text: t('lockedByOrganisation') }) : null,
+    unsafe ? h('span', { class: 'badge bad', text: t('settingUnsafe') }) : null,
+    notApplied ? h('span', { class: 'badge warn', text: t('settingNotApplied') }) : null,
+    unsafe ? h('p', { class: 'bad setting-note', text: t(`unsafe_${key}`) }) : null,
+    notApplied ? h('p', { class: 'muted setting-note', text: t(`notApplied_${key}`) }) : null,
     h('span', { id: described, class: 'muted visually-hidden', text: def.description }),
   );
 }
