@@ -44,12 +44,36 @@ export function toCrlf(bytes: Uint8Array): Uint8Array {
 
 /** True when a body has 8-bit bytes, NUL, or a line longer than RFC 5322's 998 characters. */
 function needsReencoding(body: Uint8Array): boolean {
-  let col = 0;
-  for (let i = 0; i < body.length; i++) {
+  const n = body.length;
+  // 8-bit bytes and NUL four at a time (a 32 MB attachment is scanned on every signature).
+  let i = 0;
+  while (i < n && (body.byteOffset + i) % 4 !== 0) {
+    const c = body[i++]!;
+    if (c >= 0x80 || c === 0) return true;
+  }
+  const words = i < n ? new Uint32Array(body.buffer, body.byteOffset + i, (n - i) >> 2) : new Uint32Array(0);
+  for (let w = 0; w < words.length; w++) {
+    const v = words[w]!;
+    // High bit in any byte, or any zero byte (the classic has-zero-byte test, exact once no high bit).
+    if ((v & 0x80808080) !== 0 || ((v - 0x01010101) & ~v & 0x80808080) !== 0) return true;
+  }
+  for (i += words.length * 4; i < n; i++) {
     const c = body[i]!;
     if (c >= 0x80 || c === 0) return true;
-    if (c === 10 || c === 13) col = 0;
-    else if (++col > 998) return true;
+  }
+  // Line lengths: LF found natively; only a long LF-to-LF stretch is rescanned for CRs.
+  let start = 0;
+  while (start < n) {
+    const lf = body.indexOf(10, start);
+    const end = lf < 0 ? n : lf;
+    if (end - start > 998) {
+      let col = 0;
+      for (let j = start; j < end; j++) {
+        if (body[j] === 13) col = 0;
+        else if (++col > 998) return true;
+      }
+    }
+    start = end + 1;
   }
   return false;
 }
@@ -142,7 +166,10 @@ export function makeSevenBitSafe(bytes: Uint8Array, limits?: Partial<MimeLimits>
  * header block ending early), so the result is checked once more; the output is a fixed point.
  */
 export function canonicalize(bytes: Uint8Array, limits?: Partial<MimeLimits>): Uint8Array {
-  const once = toCrlf(makeSevenBitSafe(bytes, limits));
+  const safe = makeSevenBitSafe(bytes, limits);
+  const once = toCrlf(safe);
+  // No line end was added, so no structure can have appeared: the first pass already saw it all.
+  if (once === safe) return once;
   const again = makeSevenBitSafe(once, limits);
   return again === once ? once : toCrlf(again);
 }
