@@ -13,9 +13,20 @@ function lengthOctets(n: number): Uint8Array {
   return Uint8Array.from([0x80 | bytes.length, ...bytes]);
 }
 
+/** One allocation: the contents are copied once, straight after the tag and length. */
 export function tlv(tag: number, ...contents: Uint8Array[]): Uint8Array {
-  const body = concatBytes(...contents);
-  return concatBytes(Uint8Array.of(tag), lengthOctets(body.length), body);
+  let n = 0;
+  for (const c of contents) n += c.length;
+  const len = lengthOctets(n);
+  const out = new Uint8Array(1 + len.length + n);
+  out[0] = tag;
+  out.set(len, 1);
+  let o = 1 + len.length;
+  for (const c of contents) {
+    out.set(c, o);
+    o += c.length;
+  }
+  return out;
 }
 
 export const derSequence = (...items: Uint8Array[]): Uint8Array => tlv(0x30, ...items);
