@@ -15,13 +15,44 @@ const B64_INDEX = (() => {
 })();
 const HEX = new TextEncoder().encode('0123456789ABCDEF');
 
-/** Base64 with CRLF every `width` characters (RFC 2045 §6.8: at most 76). */
-export function encodeBase64Lines(b: Uint8Array, width = 76): Uint8Array {
-  const chars = Math.ceil(b.length / 3) * 4;
+/** Length of `encodeBase64Lines(b, width)` for `n` input bytes. */
+export function base64LinesLength(n: number, width = 76): number {
+  const chars = Math.ceil(n / 3) * 4;
   const lines = Math.ceil(chars / width);
-  const out = new Uint8Array(chars + Math.max(0, lines - 1) * 2);
-  let o = 0;
-  let col = 0;
+  return chars + Math.max(0, lines - 1) * 2;
+}
+
+/**
+ * Writes `encodeBase64Lines(b, width)` into `out` at `offset` (which must have room for
+ * `base64LinesLength(b.length, width)` bytes) and returns the offset after it. Lets callers put
+ * headers before a large body without copying the encoded body again.
+ */
+export function encodeBase64LinesInto(b: Uint8Array, out: Uint8Array, offset: number, width = 76): number {
+  let o = offset;
+  const n = b.length;
+  const full = n - (n % 3);
+  // Whole lines first: `width` characters from width/4 input triplets, then CRLF, in a tight loop.
+  const perLine = Math.floor(width / 4) * 3;
+  let i = 0;
+  if (width % 4 === 0 && perLine > 0) {
+    while (i + perLine <= full) {
+      if (i > 0) {
+        out[o++] = 13;
+        out[o++] = 10;
+      }
+      const end = i + perLine;
+      for (; i < end; i += 3) {
+        const v = (b[i]! << 16) | (b[i + 1]! << 8) | b[i + 2]!;
+        out[o] = B64_BYTES[v >> 18]!;
+        out[o + 1] = B64_BYTES[(v >> 12) & 63]!;
+        out[o + 2] = B64_BYTES[(v >> 6) & 63]!;
+        out[o + 3] = B64_BYTES[v & 63]!;
+        o += 4;
+      }
+    }
+  }
+  // The rest (and any width not a multiple of 4) character by character.
+  let col = i === 0 ? 0 : width;
   const put = (c: number) => {
     if (col === width) {
       out[o++] = 13;
@@ -31,22 +62,28 @@ export function encodeBase64Lines(b: Uint8Array, width = 76): Uint8Array {
     out[o++] = c;
     col++;
   };
-  let i = 0;
-  for (; i + 2 < b.length; i += 3) {
-    const n = (b[i]! << 16) | (b[i + 1]! << 8) | b[i + 2]!;
-    put(B64_BYTES[n >> 18]!);
-    put(B64_BYTES[(n >> 12) & 63]!);
-    put(B64_BYTES[(n >> 6) & 63]!);
-    put(B64_BYTES[n & 63]!);
+  for (; i + 2 < n; i += 3) {
+    const v = (b[i]! << 16) | (b[i + 1]! << 8) | b[i + 2]!;
+    put(B64_BYTES[v >> 18]!);
+    put(B64_BYTES[(v >> 12) & 63]!);
+    put(B64_BYTES[(v >> 6) & 63]!);
+    put(B64_BYTES[v & 63]!);
   }
-  if (i < b.length) {
-    const rest = b.length - i;
-    const n = (b[i]! << 16) | (rest > 1 ? b[i + 1]! << 8 : 0);
-    put(B64_BYTES[n >> 18]!);
-    put(B64_BYTES[(n >> 12) & 63]!);
-    put(rest > 1 ? B64_BYTES[(n >> 6) & 63]! : 61);
+  if (i < n) {
+    const rest = n - i;
+    const v = (b[i]! << 16) | (rest > 1 ? b[i + 1]! << 8 : 0);
+    put(B64_BYTES[v >> 18]!);
+    put(B64_BYTES[(v >> 12) & 63]!);
+    put(rest > 1 ? B64_BYTES[(v >> 6) & 63]! : 61);
     put(61);
   }
+  return o;
+}
+
+/** Base64 with CRLF every `width` characters (RFC 2045 §6.8: at most 76). */
+export function encodeBase64Lines(b: Uint8Array, width = 76): Uint8Array {
+  const out = new Uint8Array(base64LinesLength(b.length, width));
+  encodeBase64LinesInto(b, out, 0, width);
   return out;
 }
 

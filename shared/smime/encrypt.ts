@@ -3,12 +3,12 @@
  * fields stay outside. CBC gives EnvelopedData (smime-type=enveloped-data), GCM AuthEnvelopedData
  * (RFC 8551 §3.3: smime-type=authEnveloped-data). Every recipient must get a key, or nothing is written.
  */
-import { concatBytes, utf8 } from '../bytes';
+import { utf8 } from '../bytes';
 import type { CoreEnv } from '../env';
 import { SelloError } from '../errors';
 import type { Identity } from '../keys/identity';
 import { canonicalize } from '../mime/canonicalize';
-import { encodeBase64Lines } from '../mime/transfer-encoding';
+import { base64LinesLength, encodeBase64LinesInto } from '../mime/transfer-encoding';
 import { createEnvelope } from './cms-port';
 import { splitTopLevel } from './message-parts';
 import { signMessage, type SignOptions } from './sign';
@@ -38,18 +38,20 @@ export async function encryptMessage(
   const { headers, entity } = splitTopLevel(message);
   const der = await createEnvelope(canonicalize(entity), recipients, opts, env);
   const gcm = opts.cipher.endsWith('-gcm');
-  return concatBytes(
-    headers,
-    utf8(
-      'MIME-Version: 1.0\r\n' +
-        `Content-Type: application/pkcs7-mime; smime-type=${gcm ? 'authEnveloped-data' : 'enveloped-data'};` +
-        ' name="smime.p7m"\r\n' +
-        'Content-Transfer-Encoding: base64\r\n' +
-        'Content-Disposition: attachment; filename="smime.p7m"\r\n\r\n',
-    ),
-    encodeBase64Lines(der),
-    CRLF,
+  const head = utf8(
+    'MIME-Version: 1.0\r\n' +
+      `Content-Type: application/pkcs7-mime; smime-type=${gcm ? 'authEnveloped-data' : 'enveloped-data'};` +
+      ' name="smime.p7m"\r\n' +
+      'Content-Transfer-Encoding: base64\r\n' +
+      'Content-Disposition: attachment; filename="smime.p7m"\r\n\r\n',
   );
+  // One output buffer: the base64 body is written in place rather than encoded and copied again.
+  const out = new Uint8Array(headers.length + head.length + base64LinesLength(der.length) + CRLF.length);
+  out.set(headers, 0);
+  out.set(head, headers.length);
+  const o = encodeBase64LinesInto(der, out, headers.length + head.length);
+  out.set(CRLF, o);
+  return out;
 }
 
 /** Sign, then encrypt (RFC 8551 §3.6): the signature is inside, so it is hidden and integrity-protects CBC. */
