@@ -8,6 +8,7 @@ import { SelloError } from '../../shared/errors';
 import type { Settings } from '../../shared/policy/settings-definition';
 import type { EncryptOptions } from '../../shared/smime/encrypt';
 import type { SignOptions } from '../../shared/smime/sign';
+import type { TrustResult } from '../../shared/smime/verdict';
 
 const HASH = { sha256: 'SHA-256', sha384: 'SHA-384', sha512: 'SHA-512' } as const;
 
@@ -124,4 +125,22 @@ export function assertSoftKeysAllowed(settings: Pick<Settings, 'allowSoftCertifi
       'keystore.soft-certificates-disabled',
       'Your organisation does not allow software certificates.',
     );
+}
+
+/** What opening a message may accept: allowLegacyAlgorithms counts SHA-1/MD5 signatures (still weak). */
+export function openPolicyFrom(settings: Pick<Settings, 'allowLegacyAlgorithms'>): { allowWeak: boolean } {
+  return { allowWeak: settings.allowLegacyAlgorithms };
+}
+
+/**
+ * checkRevocationOnSend for the signer's own certificate: validated with hard-fail before signing;
+ * a certificate whose revocation status cannot be established (or that is revoked) blocks the send.
+ */
+export function assertSignerSendable(result: TrustResult): void {
+  if (result.trusted && (result.revocation === 'good' || result.revocation === 'unchecked')) return;
+  const why = result.issues.find((i) => i.code.startsWith('revocation.')) ?? result.issues[0];
+  throw new SelloError(
+    why?.code ?? 'revocation.unknown',
+    `Your organisation requires a revocation check before sending: ${why?.message ?? 'your certificate could not be checked'}.`,
+  );
 }

@@ -19,6 +19,7 @@ import { currentSettings } from '../settings';
 import { currentTransport } from '../transport';
 import { lookUpInDirectory } from '../directory-lookup';
 import {
+  assertSignerSendable,
   assertSoftKeysAllowed,
   encryptOptionsFrom,
   envelopesFor,
@@ -157,6 +158,26 @@ async function signEncryptAndSend(draftId: string, draft: Draft) {
   if (sign) assertSoftKeysAllowed(settings);
   const signerId = await signingIdentityId(settings);
   const signer = sign ? await getIdentity(signerId) : null;
+  if (signer && settings.checkRevocationOnSend) {
+    const anchors = (await trustAnchors(settings.trustAnchors)).map((a) => a.der);
+    if (anchors.length === 0)
+      throw new SelloError(
+        'revocation.unreachable',
+        'Your organisation requires a revocation check before sending, but no trusted CA is configured.',
+      );
+    assertSignerSendable(
+      await chainValidator(
+        anchors,
+        sendValidationSettings(settings),
+        env,
+      )({
+        certificate: signer.certificate,
+        intermediates: signer.chain,
+        signingTime: null,
+        usage: 'sign',
+      }),
+    );
+  }
   const signerView = (await listIdentities()).find((v) => v.id === signerId);
   const from = signerView?.emails[0];
   if (!from)

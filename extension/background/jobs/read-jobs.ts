@@ -21,7 +21,7 @@ import {
 } from '../core';
 import { availableIdentities, keystoreStatus } from '../keystore';
 import type { DisplayMessage, DisplaySection, OpenResult, VerdictView } from '../replies';
-import { assertSoftKeysAllowed } from '../send-options';
+import { assertSoftKeysAllowed, openPolicyFrom } from '../send-options';
 import { currentSettings } from '../settings';
 
 const staged = new Map<string, Uint8Array>();
@@ -184,7 +184,7 @@ export async function openForReading(
       // No AIA caIssuers fetch while opening: the URL comes from a certificate in the mail, so anyone
       // could learn when the message was read (EFAIL backchannel; attack backchannel-aia-ca-issuers).
       validateChain: chainValidator(anchors, settings, env, { fetchIssuers: false }),
-      allowWeak: settings.allowLegacyAlgorithms,
+      ...openPolicyFrom(settings),
     },
     env,
   );

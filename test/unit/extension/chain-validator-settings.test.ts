@@ -14,6 +14,12 @@ import { pemDecodeAll } from '../../../shared/bytes';
 import { defaultEnv } from '../../../shared/env';
 import { defaultSettings, type Settings } from '../../../shared/policy/settings-definition';
 import { chainValidator } from '../../../extension/background/core';
+import {
+  assertSignerSendable,
+  openPolicyFrom,
+  sendValidationSettings,
+} from '../../../extension/background/send-options';
+import { openMessage } from '../../../shared/smime/open';
 
 const env = defaultEnv();
 const dir = mkdtempSync(join(tmpdir(), 'sello-cv-'));
@@ -156,5 +162,56 @@ describe('chain validator follows the settings', () => {
     });
     expect(r.revocation).toBe('unreachable');
     expect(Date.now() - t0).toBeLessThan(6000);
+  });
+
+  it('checkRevocationOnSend: an unreachable CRL that soft-fail lets pass blocks the send', async () => {
+    const settings = { ...defaultSettings(), revocationMode: 'soft-fail' as const };
+    // Without the setting the send path validates with soft-fail: trusted, with a warning.
+    expect((await validate(leaf({ crl: closedUrl }), sendValidationSettings(settings))).trusted).toBe(true);
+    const onSend = await validate(
+      leaf({ crl: closedUrl }),
+      sendValidationSettings({ ...settings, checkRevocationOnSend: true }),
+    );
+    expect(onSend.trusted).toBe(false);
+    expect(() => assertSignerSendable(onSend)).toThrow(
+      expect.objectContaining({ code: 'revocation.unreachable' }),
+    );
+    // A certificate with no CRL or OCSP at all cannot be checked either: blocked too.
+    const noSource = await validate(
+      leaf({}),
+      sendValidationSettings({ ...settings, checkRevocationOnSend: true }),
+    );
+    expect(() => assertSignerSendable(noSource)).toThrow();
+  });
+});
+
+describe('opening follows allowLegacyAlgorithms', () => {
+  it('a SHA-1 signature is not valid by default and counts (as weak) only with the legacy switch', async () => {
+    leaf({});
+    const name = `u${serial}`;
+    writeFileSync(join(dir, 'msg.txt'), 'Content-Type: text/plain\r\n\r\nHello.\r\n');
+    ssl(
+      'cms',
+      '-sign',
+      '-md',
+      'sha1',
+      '-in',
+      'msg.txt',
+      '-signer',
+      `${name}.pem`,
+      '-inkey',
+      `${name}.key`,
+      '-out',
+      'sha1.eml',
+    );
+    const mail = readFileSync(join(dir, 'sha1.eml'));
+    const strict = await openMessage(mail, { keys: [], ...openPolicyFrom(defaultSettings()) }, env);
+    expect(strict.valid).toBe(false);
+    const legacy = await openMessage(
+      mail,
+      { keys: [], ...openPolicyFrom({ ...defaultSettings(), allowLegacyAlgorithms: true }) },
+      env,
+    );
+    expect(legacy.valid).toBe(true);
   });
 });
