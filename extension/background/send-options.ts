@@ -144,3 +144,16 @@ export function assertSignerSendable(result: TrustResult): void {
     `Your organisation requires a revocation check before sending: ${why?.message ?? 'your certificate could not be checked'}.`,
   );
 }
+
+/**
+ * allowUserChoiceOfSigningCertificate: the user's default signing certificate when allowed, otherwise
+ * the newest valid one (`views` come newest first, already filtered to valid signing certificates).
+ */
+export function chooseSigningIdentity<V extends { isDefaultSigning: boolean }>(
+  settings: Pick<Settings, 'allowUserChoiceOfSigningCertificate'>,
+  views: V[],
+): V | undefined {
+  return settings.allowUserChoiceOfSigningCertificate
+    ? (views.find((v) => v.isDefaultSigning) ?? views[0])
+    : views[0];
+}

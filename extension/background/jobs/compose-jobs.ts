@@ -21,6 +21,7 @@ import { lookUpInDirectory } from '../directory-lookup';
 import {
   assertSignerSendable,
   assertSoftKeysAllowed,
+  chooseSigningIdentity,
   encryptOptionsFrom,
   envelopesFor,
   protectionFor,
@@ -122,9 +123,7 @@ export async function recipientStatus(addresses: string[]): Promise<RecipientSta
 
 async function signingIdentityId(settings: Settings): Promise<string> {
   const views = (await listIdentities()).filter((v) => v.canSign && v.expiresInDays >= 0);
-  const chosen = settings.allowUserChoiceOfSigningCertificate
-    ? (views.find((v) => v.isDefaultSigning) ?? views[0])
-    : views[0]; // listIdentities is newest first: policy says "the newest valid one".
+  const chosen = chooseSigningIdentity(settings, views); // listIdentities is newest first
   if (!chosen)
     throw new SelloError('keystore.no-signing-certificate', 'You have no valid certificate for signing.');
   return chosen.id;

@@ -16,6 +16,7 @@ import { signMessage } from '../../../shared/smime/sign';
 import type { EncryptionLayer, SignatureLayer } from '../../../shared/smime/verdict';
 import {
   assertSoftKeysAllowed,
+  chooseSigningIdentity,
   encryptOptionsFrom,
   envelopesFor,
   protectionFor,
@@ -265,5 +266,18 @@ describe('software keys', () => {
       expect.objectContaining({ code: 'keystore.soft-certificates-disabled' }),
     );
     expect(() => assertSoftKeysAllowed(with_({}))).not.toThrow();
+  });
+});
+
+describe('signing certificate choice', () => {
+  it('allowUserChoiceOfSigningCertificate: the user default when allowed, else the newest valid one', () => {
+    const views = [
+      { id: 'newest', isDefaultSigning: false },
+      { id: 'chosen', isDefaultSigning: true },
+    ];
+    expect(chooseSigningIdentity(with_({}), views)?.id).toBe('chosen');
+    expect(chooseSigningIdentity(with_({ allowUserChoiceOfSigningCertificate: false }), views)?.id).toBe(
+      'newest',
+    );
   });
 });
