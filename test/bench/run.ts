@@ -10,10 +10,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { makeOpensslPki } from '../helpers/openssl-pki';
+import { benchExtension } from './extension';
 
 const SELLO = fileURLToPath(new URL('../../bin/sello.js', import.meta.url));
 const TIME = '/usr/bin/time';
-const SIZES = (process.env.SELLO_BENCH_SIZES ?? '1,32').split(',').map(Number);
+const SIZES = (process.env.SELLO_BENCH_SIZES ?? '1,32').split(',').filter(Boolean).map(Number);
+/** `SELLO_BENCH_EXTENSION=0` leaves out the Chromium part, `SELLO_BENCH_SIZES=` (empty) the CLI part. */
+const EXTENSION = process.env.SELLO_BENCH_EXTENSION !== '0';
 
 interface Run {
   seconds: number;
@@ -74,7 +77,7 @@ function fmt(r: Run): string {
   return `${r.seconds.toFixed(2).padStart(7)} s ${(r.maxRssKb / 1024).toFixed(0).padStart(6)} MB${r.ok ? '' : ' FAILED'}`;
 }
 
-function main(): void {
+function benchCli(): void {
   if (!existsSync(TIME)) throw new Error('GNU time is needed for peak memory: apt-get install time');
   const dir = mkdtempSync(join(tmpdir(), 'sello-bench-'));
   try {
@@ -118,10 +121,17 @@ function main(): void {
         );
       }
     }
-    console.log('\nsello times include Node start-up (the CLI runs from a cached esbuild bundle, about 0.15 s).');
+    console.log(
+      '\nsello times include Node start-up (the CLI runs from a cached esbuild bundle, about 0.15 s).',
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-main();
+async function main(): Promise<void> {
+  if (SIZES.length > 0) benchCli();
+  if (EXTENSION) await benchExtension();
+}
+
+await main();
