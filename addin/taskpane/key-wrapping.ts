@@ -4,13 +4,7 @@
  * but nobody can read its bytes, so a copied browser profile alone does not hand over usable key files.
  * The additional data binds each sealed key to its record id, so records cannot be swapped.
  */
-import { toArrayBuffer, utf8 } from '../../shared/bytes';
-import { SelloError } from '../../shared/errors';
-
-export interface Sealed {
-  iv: Uint8Array;
-  data: Uint8Array;
-}
+export type { Sealed } from '../../shared/keys/seal';
 
 export interface DeviceKeyStore {
   load(): Promise<CryptoKey | undefined>;
@@ -28,35 +22,4 @@ export async function deviceKey(store: DeviceKeyStore, crypto: Crypto): Promise<
   return store.addIfAbsent(key);
 }
 
-export async function seal(
-  key: CryptoKey,
-  plain: Uint8Array,
-  context: string,
-  crypto: Crypto,
-): Promise<Sealed> {
-  const iv = crypto.getRandomValues(new Uint8Array(12));
-  const data = await crypto.subtle.encrypt(
-    { name: 'AES-GCM', iv, additionalData: toArrayBuffer(utf8(context)) },
-    key,
-    toArrayBuffer(plain),
-  );
-  return { iv, data: new Uint8Array(data) };
-}
-
-export async function unseal(
-  key: CryptoKey,
-  sealed: Sealed,
-  context: string,
-  crypto: Crypto,
-): Promise<Uint8Array> {
-  try {
-    const plain = await crypto.subtle.decrypt(
-      { name: 'AES-GCM', iv: toArrayBuffer(sealed.iv), additionalData: toArrayBuffer(utf8(context)) },
-      key,
-      toArrayBuffer(sealed.data),
-    );
-    return new Uint8Array(plain);
-  } catch (e) {
-    throw new SelloError('keystore.unseal-failed', 'A stored key could not be decrypted.', { cause: e });
-  }
-}
+export { seal, unseal } from '../../shared/keys/seal';

@@ -6,6 +6,7 @@
  */
 import { toArrayBuffer, utf8 } from '../../shared/bytes';
 import { SelloError } from '../../shared/errors';
+import { seal as sealWith, unseal as unsealWith } from '../../shared/keys/seal';
 import { database, type Sealed } from './database';
 
 // OWASP 2023 guidance for PBKDF2-HMAC-SHA256.
@@ -35,30 +36,14 @@ export function getDeviceKey(): Promise<CryptoKey> {
   return deviceKey;
 }
 
-export async function seal(key: CryptoKey, plain: Uint8Array, context: string): Promise<Sealed> {
-  const iv = crypto.getRandomValues(new Uint8Array(12));
-  const data = await crypto.subtle.encrypt(
-    { name: 'AES-GCM', iv, additionalData: toArrayBuffer(utf8(context)) },
-    key,
-    toArrayBuffer(plain),
-  );
-  return { iv, data: new Uint8Array(data) };
+export function seal(key: CryptoKey, plain: Uint8Array, context: string): Promise<Sealed> {
+  return sealWith(key, plain, context, crypto);
 }
 
-export async function unseal(key: CryptoKey, sealed: Sealed, context: string): Promise<Uint8Array> {
-  try {
-    const plain = await crypto.subtle.decrypt(
-      { name: 'AES-GCM', iv: toArrayBuffer(sealed.iv), additionalData: toArrayBuffer(utf8(context)) },
-      key,
-      toArrayBuffer(sealed.data),
-    );
-    return new Uint8Array(plain);
-  } catch (e) {
-    throw new SelloError('keystore.unseal-failed', 'Stored data could not be decrypted.', { cause: e });
-  }
+export function unseal(key: CryptoKey, sealed: Sealed, context: string): Promise<Uint8Array> {
+  return unsealWith(key, sealed, context, crypto);
 }
 
-/** Sealed as iv || ciphertext, for nesting one sealed value inside another. */
 export function packSealed(s: Sealed): Uint8Array {
   const out = new Uint8Array(s.iv.length + s.data.length);
   out.set(s.iv);
