@@ -56,6 +56,8 @@ export interface SignerView {
     validNow: boolean;
   } | null;
   errors: { code: string; message: string }[];
+  /** senderCertificateAttributesToDisplay: the attributes the organisation wants shown. */
+  attributes?: { name: string; value: string }[];
 }
 
 export type LayerView =

@@ -22,6 +22,7 @@ import {
 import { availableIdentities, keystoreStatus } from '../keystore';
 import type { DisplayMessage, DisplaySection, OpenResult, VerdictView } from '../replies';
 import { assertSoftKeysAllowed, openPolicyFrom } from '../send-options';
+import { senderAttributes } from '../sender-attributes';
 import { currentSettings } from '../settings';
 
 const staged = new Map<string, Uint8Array>();
@@ -52,7 +53,7 @@ function looksEncrypted(raw: Uint8Array): boolean {
   );
 }
 
-export function toVerdictView(v: Verdict): VerdictView {
+export function toVerdictView(v: Verdict, attributesToShow: readonly string[] = []): VerdictView {
   return {
     layers: v.layers.map((l) =>
       l.kind === 'encrypted'
@@ -81,6 +82,7 @@ export function toVerdictView(v: Verdict): VerdictView {
                   }
                 : null,
               errors: s.errors.map((i) => ({ code: i.code, message: i.message })),
+              attributes: senderAttributes(attributesToShow, s),
             })),
           },
     ),
@@ -201,7 +203,7 @@ export async function openForReading(
     }
   }
   return {
-    verdict: toVerdictView(verdict),
+    verdict: toVerdictView(verdict, settings.senderCertificateAttributesToDisplay),
     display: verdict.content ? displayFor(verdict.content, verdict) : null,
   };
 }

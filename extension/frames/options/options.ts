@@ -339,10 +339,7 @@ const HIDDEN_SETTINGS: SettingKey[] = ['trustAnchors'];
 /** Legacy switches: shown with an "Unsafe" badge and why, whatever their value (issue 6). */
 const UNSAFE_SETTINGS: SettingKey[] = ['allowLegacyAlgorithms', 'allowWeakCertificates'];
 /** Settings this version accepts (for policy) but does not act on; the page says so (docs/extension.md). */
-const NOT_APPLIED_SETTINGS: SettingKey[] = [
-  'encryptionAlgorithmNegotiation',
-  'senderCertificateAttributesToDisplay',
-];
+const NOT_APPLIED_SETTINGS: SettingKey[] = ['encryptionAlgorithmNegotiation'];
 
 function settingControl(key: SettingKey, def: SettingDef, value: unknown, locked: boolean): HTMLElement {
   const id = `setting-${key}`;

@@ -45,6 +45,9 @@ export function statusLines(v: VerdictView): StatusLine[] {
     add('warn', 'statusNotSigned');
   } else if (good) {
     add('ok', 'statusSignedBy', signerName(good));
+    // senderCertificateAttributesToDisplay: the attributes the organisation asked for, from the certificate.
+    if (good.attributes?.length)
+      add('info', 'statusSignerAttributes', good.attributes.map((a) => `${a.name}: ${a.value}`).join('; '));
     if (v.trusted) {
       add('ok', 'statusTrusted', good.trust?.chain.at(-1) ?? good.issuer ?? '');
     } else {

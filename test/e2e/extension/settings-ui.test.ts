@@ -4,7 +4,8 @@
  */
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { close, launch, openPage, textOf, type Session } from './harness';
+import { makeFixtures, signedMessage, write } from './fixtures';
+import { close, launch, openPage, send, textOf, type Session, uploadTo } from './harness';
 
 let s: Session;
 let page: Page;
@@ -30,8 +31,9 @@ describe('options page: unsafe and not-applied settings', () => {
   });
 
   it('says which settings are not applied yet, and no other setting carries either mark', async () => {
-    for (const key of ['encryptionAlgorithmNegotiation', 'senderCertificateAttributesToDisplay'])
-      expect(await textOf(page, `[data-setting="${key}"] .badge.warn`)).toBe('Not applied yet');
+    expect(await textOf(page, '[data-setting="encryptionAlgorithmNegotiation"] .badge.warn')).toBe(
+      'Not applied yet',
+    );
     const marked = await page.$$eval('[data-setting]', (rows) =>
       rows
         .filter((r) => r.querySelector('.badge.bad, p.muted'))
@@ -42,7 +44,32 @@ describe('options page: unsafe and not-applied settings', () => {
       'allowLegacyAlgorithms',
       'allowWeakCertificates',
       'encryptionAlgorithmNegotiation',
-      'senderCertificateAttributesToDisplay',
     ]);
+  });
+});
+
+describe('read frame: senderCertificateAttributesToDisplay', () => {
+  async function statusFor(path: string): Promise<string> {
+    const read = await openPage(s, 'read');
+    await read.waitForSelector('#message-file');
+    await uploadTo(read, '#message-file', path);
+    await read.waitForSelector('body[data-opened]', { timeout: 30_000 });
+    const text = await textOf(read, '#status-lines');
+    await read.close();
+    return text;
+  }
+
+  it('shows the certificate attributes the organisation asks for next to the signer, and none by default', async () => {
+    const f = makeFixtures();
+    const path = write(f, 'signed.eml', signedMessage(f, f.alice, f.bob, 'Attributes', 'Hello.'));
+    expect(await statusFor(path)).not.toContain('Certificate:');
+    const set = await send(page, {
+      type: 'settings.set',
+      key: 'senderCertificateAttributesToDisplay',
+      value: ['O', 'email'],
+    });
+    expect(set.ok).toBe(true);
+    expect(await statusFor(path)).toContain('Certificate: O: Sello Tests; email: alice@example.com');
+    await send(page, { type: 'settings.set', key: 'senderCertificateAttributesToDisplay', value: null });
   });
 });
