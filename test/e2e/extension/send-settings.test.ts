@@ -116,4 +116,12 @@ describe('send settings in the service worker', () => {
     expect(outer.toString('latin1')).toMatch(/application\/(x-)?pkcs7-mime/i);
     await setting('tripleWrap', null);
   });
+
+  it('allowSoftCertificates false: a key imported before the policy no longer signs', async () => {
+    await setting('allowSoftCertificates', false);
+    const r = await sendDraft({ to: ['bob@example.com'], bcc: [], sign: true });
+    expect(r).toMatchObject({ ok: false, error: { code: 'keystore.soft-certificates-disabled' } });
+    expect(server.received).toHaveLength(0);
+    await setting('allowSoftCertificates', null);
+  });
 });

@@ -2,6 +2,7 @@
  * The options page in real Chromium says plainly which settings are unsafe legacy switches and which
  * this version accepts but does not apply yet (docs/extension.md "Settings: where each is enforced").
  */
+import { readFileSync } from 'node:fs';
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeFixtures, signedMessage, write } from './fixtures';
@@ -71,5 +72,19 @@ describe('read frame: senderCertificateAttributesToDisplay', () => {
     expect(set.ok).toBe(true);
     expect(await statusFor(path)).toContain('Certificate: O: Sello Tests; email: alice@example.com');
     await send(page, { type: 'settings.set', key: 'senderCertificateAttributesToDisplay', value: null });
+  });
+});
+
+describe('keys policy', () => {
+  it('requirePassphrase: no import without a passphrase', async () => {
+    const f = makeFixtures();
+    expect((await send(page, { type: 'settings.set', key: 'requirePassphrase', value: true })).ok).toBe(true);
+    const r = await send(page, {
+      type: 'identities.import-pkcs12',
+      file: readFileSync(f.alice.p12).toString('base64'),
+      password: f.p12Password,
+    });
+    expect(r).toMatchObject({ ok: false, error: { code: 'keystore.passphrase-required' } });
+    await send(page, { type: 'settings.set', key: 'requirePassphrase', value: null });
   });
 });
