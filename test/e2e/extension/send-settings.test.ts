@@ -7,7 +7,9 @@ import { readFileSync } from 'node:fs';
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { makeFixtures, openssl, write, type Fixtures } from './fixtures';
-import { close, launch, openPage, send, type Session } from './harness';
+import { pemDecodeAll } from '../../../shared/bytes';
+import { createDirectoryGateway } from '../../../shared/directory/gateway/http-gateway';
+import { DIST, close, launch, openPage, send, type Session, unpackedExtensionId } from './harness';
 import { startTransportStandIn, type TransportStandIn } from './local-transport-stand-in';
 
 let s: Session;
@@ -123,5 +125,41 @@ describe('send settings in the service worker', () => {
     expect(r).toMatchObject({ ok: false, error: { code: 'keystore.soft-certificates-disabled' } });
     expect(server.received).toHaveLength(0);
     await setting('allowSoftCertificates', null);
+  });
+
+  it('directoryGatewayUrl: a recipient unknown to the address book is found through `sello directory serve`', async () => {
+    const bobDer = pemDecodeAll(readFileSync(f.bob.cert, 'utf8'))[0]!.der;
+    const asked: string[] = [];
+    const gateway = createDirectoryGateway({
+      origins: [`chrome-extension://${unpackedExtensionId(DIST)}`],
+      lookup: async (email) => {
+        asked.push(email);
+        return email === 'bob.directory@example.com'
+          ? [{ der: bobDer, source: 'userSMIMECertificate', entry: 'CN=Bob' }]
+          : [];
+      },
+    });
+    const port = await gateway.listen(0, '127.0.0.1');
+    try {
+      const before = await send<{ address: string; state: string }[]>(compose, {
+        type: 'compose.recipient-status',
+        addresses: ['bob.directory@example.com'],
+      });
+      expect(before.value?.[0]?.state).toBe('missing');
+      expect(asked).toEqual([]);
+      await setting('directoryGatewayUrl', `http://127.0.0.1:${port}`);
+      const after = await send<{ address: string; state: string }[]>(compose, {
+        type: 'compose.recipient-status',
+        addresses: ['bob.directory@example.com'],
+      });
+      expect(asked).toEqual(['bob.directory@example.com']);
+      expect(after.value?.[0]?.state).toBe('found');
+      const r = await sendDraft({ to: ['bob.directory@example.com'], bcc: [], sign: false });
+      expect(r.ok).toBe(true);
+      expect(canDecrypt(server.received[0]!.body, 'bob')).toBe(true);
+    } finally {
+      await setting('directoryGatewayUrl', null);
+      await gateway.close();
+    }
   });
 });
