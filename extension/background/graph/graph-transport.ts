@@ -8,12 +8,14 @@
 import type { Progress } from '../../../shared/graph/graph-client';
 import type { Transport } from '../transport';
 import { withGraph } from './graph-access';
-import { fitsSendMail, largePayload } from './large-payload';
+import { deliveredByHeaders, fitsSendMail, isSmimeTop, largePayload } from './large-payload';
 
 export function graphTransport(onProgress: (p: Progress) => void = () => undefined): Transport {
   return {
     async send(mime, envelope) {
-      if (fitsSendMail(mime)) {
+      // sendMail delivers to the MIME's To/Cc headers; with Bcc recipients (or a Bcc fork) an S/MIME
+      // message takes the path with an explicit envelope whatever its size.
+      if (fitsSendMail(mime) && (deliveredByHeaders(mime, envelope) || !isSmimeTop(mime))) {
         await withGraph((g) => g.sendMime(mime));
         onProgress({ sent: mime.length, total: mime.length });
         return;

@@ -31,8 +31,11 @@ export function largePayload(mime: Uint8Array, envelope: Envelope): LargePayload
     (getHeader(root, name) ?? '') === ''
       ? []
       : parseAddresses(getHeader(root, name)!).map((a) => a.address.toLowerCase());
-  const to = addresses('to');
-  const cc = addresses('cc');
+  // Only the envelope's recipients receive this copy: a Bcc fork (bccForking) carries the original
+  // To/Cc headers but goes to its Bcc recipients alone.
+  const wanted = new Set(envelope.recipients.map((r) => r.toLowerCase()));
+  const to = addresses('to').filter((a) => wanted.has(a));
+  const cc = addresses('cc').filter((a) => wanted.has(a));
   const shown = new Set([...to, ...cc]);
   const graphEnvelope: GraphEnvelope = {
     subject: decodeHeaderWords(getHeader(root, 'subject') ?? ''),
@@ -59,4 +62,29 @@ export function largePayload(mime: Uint8Array, envelope: Envelope): LargePayload
 /** sendMail while the base64 MIME fits in Graph's 4 MB request limit. */
 export function fitsSendMail(mime: Uint8Array): boolean {
   return Math.ceil(mime.length / 3) * 4 <= SEND_MAIL_MAX_BASE64;
+}
+
+/**
+ * Whether sendMail with the MIME alone reaches exactly the envelope's recipients: Exchange delivers a
+ * MIME send to its To/Cc headers, so a Bcc recipient or a Bcc fork (bccForking) needs the explicit
+ * envelope of the large path instead.
+ */
+export function deliveredByHeaders(mime: Uint8Array, envelope: Envelope): boolean {
+  const root = parseMessage(mime);
+  const header = (name: string) => {
+    const v = getHeader(root, name) ?? '';
+    return v === '' ? [] : parseAddresses(v).map((a) => a.address.toLowerCase());
+  };
+  const shown = new Set([...header('to'), ...header('cc')]);
+  const wanted = new Set(envelope.recipients.map((r) => r.toLowerCase()));
+  return shown.size === wanted.size && [...wanted].every((r) => shown.has(r));
+}
+
+/** A finished S/MIME message (signed or encrypted at the top), which the large path can carry. */
+export function isSmimeTop(mime: Uint8Array): boolean {
+  const ct = parseMessage(mime).contentType;
+  const type = `${ct.type}/${ct.subtype}`.toLowerCase();
+  return (
+    type === 'multipart/signed' || type === 'application/pkcs7-mime' || type === 'application/x-pkcs7-mime'
+  );
 }
