@@ -29,6 +29,38 @@ export function tlv(tag: number, ...contents: Uint8Array[]): Uint8Array {
   return out;
 }
 
+/** An encoding kept as its pieces: wrapping a large content in more layers adds headers, not copies. */
+export interface DerParts {
+  pieces: Uint8Array[];
+  length: number;
+}
+
+/** `tlv` without copying the contents; `derBytes` writes the whole encoding once at the end. */
+export function tlvParts(tag: number, ...contents: (Uint8Array | DerParts)[]): DerParts {
+  const pieces: Uint8Array[] = [];
+  let n = 0;
+  for (const c of contents) {
+    if (c instanceof Uint8Array) pieces.push(c);
+    else pieces.push(...c.pieces);
+    n += c.length;
+  }
+  const len = lengthOctets(n);
+  const head = new Uint8Array(1 + len.length);
+  head[0] = tag;
+  head.set(len, 1);
+  return { pieces: [head, ...pieces], length: head.length + n };
+}
+
+export function derBytes(parts: DerParts): Uint8Array {
+  const out = new Uint8Array(parts.length);
+  let o = 0;
+  for (const p of parts.pieces) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+}
+
 export const derSequence = (...items: Uint8Array[]): Uint8Array => tlv(0x30, ...items);
 
 function compareBytes(a: Uint8Array, b: Uint8Array): number {

@@ -11,13 +11,9 @@ import type { Identity } from '../keys/identity';
 import { OID } from './algorithms';
 import { encodeAuthEnvelopedData, parseAuthEnvelopedData } from './auth-enveloped-data';
 import { contentCipherInfo, decryptContent, encryptContent, type WritableCipher } from './content-encryption';
-import { encodeContentInfo, malformed, parseContentInfo, readingCms } from './content-info';
-import { derInteger, derSetOf, derSequence } from './der-writer';
-import {
-  encodeEncryptedContentInfo,
-  parseEncryptedContentInfo,
-  type ParsedEnvelope,
-} from './encrypted-content-info';
+import { malformed, parseContentInfo, readingCms } from './content-info';
+import { derBytes, derInteger, derOid, derSetOf, tlvParts } from './der-writer';
+import { parseEncryptedContentInfo, type ParsedEnvelope } from './encrypted-content-info';
 import type { KeyTransport } from './key-transport';
 import { buildRecipientInfos, recoverContentKey } from './recipient-infos';
 
@@ -52,11 +48,13 @@ export async function createEnvelopedData(
   }
   const sealed = await encryptContent(opts.cipher, opts.content, env);
   const { infos, allVersion0 } = await buildRecipientInfos(opts.recipients, sealed.cek, opts, env);
-  const eci = encodeEncryptedContentInfo(sealed.algorithm, sealed.ciphertext);
-  if (sealed.mac) return encodeAuthEnvelopedData(infos, eci, sealed.mac);
+  // encodeEncryptedContentInfo and encodeContentInfo, kept in pieces so that the ciphertext (the whole
+  // message) is copied once into the output rather than once per nesting level.
+  const eci = tlvParts(0x30, derOid(OID.data), sealed.algorithm, tlvParts(0x80, sealed.ciphertext));
+  if (sealed.mac) return encodeAuthEnvelopedData(infos, derBytes(eci), sealed.mac);
   // RFC 5652 §6.1: version 0 only when every RecipientInfo is version 0 (KTRI by issuer and serial).
-  const ed = derSequence(derInteger(allVersion0 ? 0 : 2), derSetOf(infos), eci);
-  return encodeContentInfo(OID.envelopedData, ed);
+  const ed = tlvParts(0x30, derInteger(allVersion0 ? 0 : 2), derSetOf(infos), eci);
+  return derBytes(tlvParts(0x30, derOid(OID.envelopedData), tlvParts(0xa0, ed)));
 }
 
 /** EnvelopedData ::= SEQUENCE { version, originatorInfo [0] OPTIONAL, recipientInfos, encryptedContentInfo, unprotectedAttrs [1] OPTIONAL } */
