@@ -30,7 +30,11 @@ export async function aboutFile<T>(file: string, work: () => Promise<T> | T): Pr
 
 export function readInput(file: string): Uint8Array {
   try {
-    return new Uint8Array(readFileSync(file === '-' ? 0 : file));
+    const b = readFileSync(file === '-' ? 0 : file);
+    // A plain Uint8Array over the Buffer's memory: copying a 32 MB message would double the peak RSS,
+    // and a Buffer must not reach the core, whose `.slice()` calls expect a copy, not a view. Small
+    // reads may sit in Node's shared pool, so those are copied to keep `.buffer` theirs alone.
+    return b.length < 65536 ? new Uint8Array(b) : new Uint8Array(b.buffer, b.byteOffset, b.length);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     const why =
@@ -89,6 +93,7 @@ export function loadCertificate(file: string): Uint8Array {
   return loadCertificates(file)[0]!;
 }
 
-export function writeOutput(bytes: Uint8Array): void {
-  process.stdout.write(bytes);
+/** Pieces are written in order rather than joined first: no second copy of a large message. */
+export function writeOutput(bytes: Uint8Array | readonly Uint8Array[]): void {
+  for (const piece of bytes instanceof Uint8Array ? [bytes] : bytes) process.stdout.write(piece);
 }

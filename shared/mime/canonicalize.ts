@@ -16,15 +16,29 @@ import {
 } from './transfer-encoding';
 import type { MimeEntity } from './types';
 
+/**
+ * Every LF preceded by CR and every CR followed by LF. Found with the native `indexOf`, one call per line
+ * end, so the usual case (a message already in CRLF form) is not a JavaScript loop over every byte.
+ */
+function isCrlf(bytes: Uint8Array): boolean {
+  for (let i = bytes.indexOf(10); i >= 0; i = bytes.indexOf(10, i + 1)) {
+    if (i === 0 || bytes[i - 1] !== 13) return false;
+  }
+  for (let i = bytes.indexOf(13); i >= 0; i = bytes.indexOf(13, i + 1)) {
+    if (bytes[i + 1] !== 10) return false;
+  }
+  return true;
+}
+
 /** Every line end as CRLF (bare LF and bare CR included). Returns the input itself when already so. */
 export function toCrlf(bytes: Uint8Array): Uint8Array {
+  if (isCrlf(bytes)) return bytes;
   let extra = 0;
   for (let i = 0; i < bytes.length; i++) {
     const c = bytes[i];
     if (c === 10 && (i === 0 || bytes[i - 1] !== 13)) extra++;
     else if (c === 13 && bytes[i + 1] !== 10) extra++;
   }
-  if (extra === 0) return bytes;
   const out = new Uint8Array(bytes.length + extra);
   let o = 0;
   for (let i = 0; i < bytes.length; i++) {

@@ -74,6 +74,25 @@ function withCrlf(b: Uint8Array): Uint8Array {
 }
 
 /**
+ * The entity as a view of the message when its bytes already appear there in order: the Content-*
+ * fields are the last ones of the header block, each ends in CRLF, and so does the blank line. Most
+ * mail is written that way, and the body (the whole 32 MB) is then not copied.
+ */
+function contiguousTail(
+  message: Uint8Array,
+  all: RawField[],
+  inner: RawField[],
+  end: number,
+  bodyStart: number,
+): Uint8Array | undefined {
+  const first = inner[0];
+  if (!first || all.slice(all.length - inner.length).some((f, k) => f !== inner[k])) return undefined;
+  if (bodyStart - end !== 2 || message[end] !== 0x0d) return undefined;
+  for (const f of inner) if (withCrlf(f.bytes) !== f.bytes) return undefined;
+  return message.subarray(first.bytes.byteOffset - message.byteOffset);
+}
+
+/**
  * `headers`: the RFC 5322 fields (not MIME-Version, which the caller writes), CRLF-terminated;
  * `entity`: the Content-* fields, a blank line and the body, exactly as given (canonicalise it next).
  */
@@ -82,8 +101,11 @@ export function splitTopLevel(message: Uint8Array): { headers: Uint8Array; entit
   const all = fields(message.subarray(0, end));
   const outer = all.filter((f) => !f.name.startsWith('content-') && f.name !== 'mime-version');
   const inner = all.filter((f) => f.name.startsWith('content-'));
+  const headers = concatBytes(...outer.map((f) => withCrlf(f.bytes)));
+  const tail = contiguousTail(message, all, inner, end, bodyStart);
+  if (tail) return { headers, entity: tail };
   return {
-    headers: concatBytes(...outer.map((f) => withCrlf(f.bytes))),
+    headers,
     entity: concatBytes(
       ...inner.map((f) => withCrlf(f.bytes)),
       new Uint8Array([0x0d, 0x0a]),
