@@ -6,6 +6,7 @@
 import * as asn1js from 'asn1js';
 import { concatBytes } from '../bytes';
 import type { CoreEnv } from '../env';
+import { decryptCbcChunked, encryptCbcChunked } from './aes-cbc-chunks';
 import { legacyCbcDecrypt, rc2EffectiveBitsFromVersion } from '../crypto/legacy-ciphers';
 import { octets, sequence, smallInt } from '../keys/der';
 import { CONTENT_CIPHERS, CONTENT_CIPHER_OID } from './algorithms';
@@ -27,6 +28,7 @@ export interface EncryptedContent {
   mac: Uint8Array | null;
 }
 
+/** A copy for the small inputs (key, IV); large ones are passed as views, not copied again. */
 const buf = (b: Uint8Array): Uint8Array<ArrayBuffer> => b.slice() as Uint8Array<ArrayBuffer>;
 
 export async function encryptContent(
@@ -40,14 +42,18 @@ export async function encryptContent(
   const gcm = spec.mode === 'gcm';
   const key = await env.crypto.subtle.importKey('raw', cek, gcm ? 'AES-GCM' : 'AES-CBC', false, ['encrypt']);
   const iv = env.crypto.getRandomValues(new Uint8Array(gcm ? GCM_NONCE : 16));
+  if (!gcm) {
+    const ciphertext = await encryptCbcChunked(env.crypto.subtle, key, iv, content);
+    return { cek, algorithm: derAlgorithm(oid, derOctetString(iv)), ciphertext, mac: null };
+  }
+  // GCM's tag covers the whole content, which WebCrypto takes in one call only.
   const sealed = new Uint8Array(
     await env.crypto.subtle.encrypt(
-      gcm ? { name: 'AES-GCM', iv, tagLength: GCM_ICV * 8 } : { name: 'AES-CBC', iv },
+      { name: 'AES-GCM', iv, tagLength: GCM_ICV * 8 },
       key,
-      buf(content),
+      content as Uint8Array<ArrayBuffer>,
     ),
   );
-  if (!gcm) return { cek, algorithm: derAlgorithm(oid, derOctetString(iv)), ciphertext: sealed, mac: null };
   // GCMParameters ::= SEQUENCE { aes-nonce OCTET STRING, aes-ICVlen AES-GCM-ICVlen DEFAULT 12 }
   return {
     cek,
@@ -85,10 +91,12 @@ export async function decryptContent(
       const iv = octets(d.params, decryptFailed);
       if (iv.length !== 16 || d.ciphertext.length === 0 || d.ciphertext.length % 16 !== 0)
         throw decryptFailed();
-      const key = await env.crypto.subtle.importKey('raw', buf(cek), 'AES-CBC', false, ['decrypt']);
-      return new Uint8Array(
-        await env.crypto.subtle.decrypt({ name: 'AES-CBC', iv: buf(iv) }, key, buf(d.ciphertext)),
-      );
+      // encrypt too: decryptCbcChunked makes one padding block per chunk with it.
+      const key = await env.crypto.subtle.importKey('raw', buf(cek), 'AES-CBC', false, [
+        'decrypt',
+        'encrypt',
+      ]);
+      return await decryptCbcChunked(env.crypto.subtle, key, iv, d.ciphertext);
     }
     if (spec.mode === 'gcm') {
       const params = sequence(d.params, decryptFailed, 1, 2);
@@ -108,7 +116,7 @@ export async function decryptContent(
             ...(d.aad ? { additionalData: buf(d.aad) } : {}),
           },
           key,
-          buf(concatBytes(d.ciphertext, d.mac)),
+          concatBytes(d.ciphertext, d.mac) as Uint8Array<ArrayBuffer>,
         ),
       );
     }
