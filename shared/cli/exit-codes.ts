@@ -29,6 +29,8 @@ export const EXIT = {
   policy: 17,
   net: 18,
   other: 19,
+  /** An unexpected exception: a bug, reported as one line (never a stack trace). */
+  internal: 70,
 } as const;
 
 export function exitCodeFor(code: ErrorCode): number {

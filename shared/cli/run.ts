@@ -4,7 +4,7 @@
  */
 import type { Command } from 'commander';
 import { SelloError } from '../errors';
-import { exitCodeFor } from './exit-codes';
+import { EXIT, exitCodeFor } from './exit-codes';
 
 export async function runCli(
   program: Command,
@@ -32,7 +32,10 @@ export async function runCli(
       return;
     }
     const msg = e instanceof Error ? e.message : String(e);
-    process.stderr.write(`sello: unexpected failure: ${msg.split('\n')[0]}\n`);
-    process.exitCode = 70;
+    // Still one line naming the input: the operands of the command that was running.
+    const operands = program.commands.flatMap((c) => c.args);
+    const about = operands.length > 0 ? `${operands.join(' ')}: ` : '';
+    process.stderr.write(`sello: ${about}unexpected failure: ${msg.split('\n')[0]}\n`);
+    process.exitCode = EXIT.internal;
   }
 }

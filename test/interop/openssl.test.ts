@@ -92,6 +92,13 @@ function toCrlf(b: Uint8Array): Uint8Array {
   return utf8(fromUtf8(b).replace(/\r?\n/g, '\r\n'));
 }
 
+/** An entity signed by `openssl cms -sign` (intermediate included), under a From of the signer. */
+function opensslSign(user: PkiUser, entity: Uint8Array, args: string[]): Uint8Array {
+  const out = openssl(['cms', '-sign', '-binary', '-in', file('entity.eml', entity), '-signer', user.certPem,
+    '-inkey', user.keyPem, '-certfile', pki.interPem, ...args]); // prettier-ignore
+  return concatBytes(utf8(`From: ${user.name} <${user.email}>\r\nSubject: from openssl\r\n`), out);
+}
+
 describe('Sello signs and openssl cms -verify accepts', () => {
   const hashes: SignOptions['hash'][] = ['SHA-256', 'SHA-384', 'SHA-512'];
   for (const u of USERS) {
@@ -215,11 +222,6 @@ describe('Sello encrypts and openssl cms -decrypt reads it', () => {
 });
 
 describe('openssl cms signs and Sello verifies', () => {
-  function opensslSign(user: PkiUser, entity: Uint8Array, args: string[]): Uint8Array {
-    const out = openssl(['cms', '-sign', '-binary', '-in', file('entity.eml', entity), '-signer', user.certPem,
-      '-inkey', user.keyPem, '-certfile', pki.interPem, ...args]); // prettier-ignore
-    return concatBytes(utf8(`From: ${user.name} <${user.email}>\r\nSubject: from openssl\r\n`), out);
-  }
   const anchorValidator = async () => ({
     trusted: true,
     chain: [],
@@ -445,5 +447,179 @@ describe('through the sello command line', () => {
     expect(r.stdout.toString()).toMatch(
       /valid: true\ntrusted: true\nfrom: alice@example.org; matches signer: true/,
     );
+  });
+});
+
+/** Certificates a signed message carries, as OpenSSL reads them (-certsout lists every one). */
+function certificatesIn(signed: Uint8Array): number {
+  const out = join(dir, 'certs-out.pem');
+  openssl(['cms', '-verify', '-noverify', '-in', file('certs-in.eml', signed), '-certsout', out, '-out', '/dev/null']); // prettier-ignore
+  return (readFileSync(out, 'utf8').match(/BEGIN CERTIFICATE/g) ?? []).length;
+}
+
+/** OpenSSL's printout of a CMS structure in a message (-cmsout -print). */
+function cmsPrint(message: Uint8Array): string {
+  return openssl(['cms', '-cmsout', '-print', '-in', file('print-in.eml', message)]).toString();
+}
+
+describe('every sello sign/encrypt flag, checked by openssl cms', () => {
+  const signWith = (user: PkiUser, extra: string[]) =>
+    sello(['sign', '--key', user.p12, '--pass-file', pki.passFile, ...extra, file('flag-msg.eml', messageFrom(user))]); // prettier-ignore
+
+  it('--opaque writes application/pkcs7-mime signed-data that openssl verifies', () => {
+    const alice = pki.users.Alice!;
+    const r = signWith(alice, ['--opaque']);
+    expect(r.stderr).toBe('');
+    expect(r.stdout.toString()).toMatch(
+      /Content-Type: application\/pkcs7-mime;[^\r\n]*smime-type=signed-data/i,
+    );
+    expect(equalBytes(opensslVerify(r.stdout), signedEntity(messageFrom(alice)))).toBe(true);
+  });
+
+  it('--pss signs with RSASSA-PSS, which openssl verifies', () => {
+    const carol = pki.users.Carol!;
+    const r = signWith(carol, ['--pss', '--hash', 'sha512']);
+    expect(r.code).toBe(0);
+    expect(cmsPrint(r.stdout)).toMatch(/rsassaPss/);
+    expect(cmsPrint(r.stdout)).toMatch(/sha512/);
+    expect(equalBytes(opensslVerify(r.stdout), signedEntity(messageFrom(carol)))).toBe(true);
+  });
+
+  it.each([
+    ['none', 1],
+    ['no-root', 2],
+    ['full', 3],
+  ] as const)('--chain %s includes %i certificate(s)', (chain, count) => {
+    const erin = pki.users.Erin!;
+    const r = signWith(erin, ['--chain', chain]);
+    expect(r.code).toBe(0);
+    expect(certificatesIn(r.stdout)).toBe(count);
+    // With only the signer's certificate inside, OpenSSL must know the intermediate (CA file).
+    const extra =
+      chain === 'none'
+        ? {
+            cafile: file(
+              'root-inter.pem',
+              readFileSync(pki.rootPem, 'utf8') + readFileSync(pki.interPem, 'utf8'),
+            ),
+          }
+        : {};
+    expect(equalBytes(opensslVerify(r.stdout, extra), signedEntity(messageFrom(erin)))).toBe(true);
+  });
+
+  it('a value outside the choices is a usage error (exit 2)', () => {
+    const r = signWith(pki.users.Alice!, ['--hash', 'sha1']);
+    expect(r.code).toBe(2);
+    expect(r.stdout.length).toBe(0);
+  });
+
+  const decryptAs = (user: PkiUser, enc: Uint8Array): Uint8Array =>
+    openssl(['cms', '-decrypt', '-in', file('flag-enc.eml', enc), '-recip', user.certPem, '-inkey', user.keyPem]); // prettier-ignore
+
+  it.each(['aes128-cbc', 'aes128-gcm', 'aes256-gcm'] as const)(
+    'encrypt --cipher %s to two --to recipients (one of them DER): each decrypts with openssl',
+    (cipher) => {
+      const alice = pki.users.Alice!;
+      const frank = pki.users.Frank!;
+      const der = file('frank.der', frank.certDer);
+      const plain = messageFrom(alice);
+      const r = sello(['encrypt', '--to', alice.certPem, '--to', der, '--cipher', cipher, file('flag-plain.eml', plain)]); // prettier-ignore
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      const printed = cmsPrint(r.stdout);
+      expect(printed).toContain(cipher.startsWith('aes128') ? 'aes-128' : 'aes-256');
+      expect(printed).toContain(cipher.endsWith('gcm') ? 'authEnvelopedData' : 'envelopedData');
+      for (const user of [alice, frank])
+        expect(equalBytes(toCrlf(decryptAs(user, r.stdout)), signedEntity(plain))).toBe(true);
+    },
+  );
+
+  it('encrypt --ski names each recipient by subjectKeyIdentifier', () => {
+    const carol = pki.users.Carol!;
+    const plain = messageFrom(carol);
+    const r = sello(['encrypt', '--to', carol.certPem, '--ski', file('ski-plain.eml', plain)]);
+    expect(r.code).toBe(0);
+    const printed = cmsPrint(r.stdout);
+    expect(printed).toMatch(/subjectKeyIdentifier/);
+    expect(printed).not.toMatch(/issuerAndSerialNumber/);
+    expect(equalBytes(toCrlf(decryptAs(carol, r.stdout)), signedEntity(plain))).toBe(true);
+  });
+});
+
+describe('openssl signs and encrypts; sello verify --key opens the layers', () => {
+  it.each(['sha384', 'sha512'])('RSASSA-PSS with %s', async (md) => {
+    const carol = pki.users.Carol!;
+    const signed = opensslSign(carol, signedEntity(messageFrom(carol)), ['-md', md, '-keyopt', 'rsa_padding_mode:pss']); // prettier-ignore
+    const v = await openMessage(signed, { keys: [] }, env);
+    expect(v.valid).toBe(true);
+    expect(v.errors).toEqual([]);
+  });
+
+  it('openssl sign then encrypt: sello verify --key exits 0 and reports both layers', () => {
+    const alice = pki.users.Alice!;
+    const frank = pki.users.Frank!;
+    const signed = opensslSign(alice, signedEntity(messageFrom(alice)), ['-md', 'sha256']);
+    const enc = concatBytes(
+      utf8(`From: ${alice.name} <${alice.email}>\r\n`),
+      openssl(['cms', '-encrypt', '-aes256', '-in', file('ste-signed.eml', signed), frank.certPem]),
+    );
+    const r = sello(['verify', '--trust', pki.rootPem, '--key', frank.p12, '--pass-file', pki.passFile, '--json', file('ste.eml', enc)]); // prettier-ignore
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const json = JSON.parse(r.stdout.toString()) as {
+      valid: boolean;
+      trusted: boolean;
+      layers: { kind: string }[];
+      signers: { email: string }[];
+    };
+    expect(json).toMatchObject({ valid: true, trusted: true });
+    expect(json.layers.map((l) => l.kind)).toEqual(['encrypted', 'signed']);
+    expect(json.signers[0]!.email).toBe(alice.email);
+  });
+});
+
+describe('sello verify: each exit code of the contract', () => {
+  it('--help lists every exit code the CLI uses', () => {
+    const help = sello(['verify', '--help']).stdout.toString();
+    for (const code of [0, 1, 2, 3, 4, 5, 6, 7, 10, 11, 12, 13, 14, 15, 16, 70])
+      expect(help).toMatch(new RegExp(`^\\s+${code}\\s+\\S`, 'm'));
+  });
+
+  it('7: a SHA-1 signature, unless --allow-weak', () => {
+    const alice = pki.users.Alice!;
+    const signed = file('weak.eml', opensslSign(alice, signedEntity(messageFrom(alice)), ['-md', 'sha1']));
+    expect(sello(['verify', '--trust', pki.rootPem, signed]).code).toBe(7);
+    expect(sello(['verify', '--trust', pki.rootPem, '--allow-weak', signed]).code).toBe(0);
+  });
+
+  it('12: a truncated signed-data blob is a malformed structure, not a broken signature', () => {
+    const alice = pki.users.Alice!;
+    const good = fromUtf8(
+      opensslSign(alice, signedEntity(messageFrom(alice)), ['-md', 'sha256', '-nodetach']),
+    );
+    const blank = /\r?\n\r?\n/.exec(good)!;
+    const head = good.slice(0, blank.index + blank[0].length);
+    const body = good.slice(blank.index + blank[0].length);
+    const cut = `${head}${body.replace(/\s+/g, '').slice(0, 200).replace(/.{64}/g, '$&\n')}\n`;
+    const r = sello(['verify', file('truncated.eml', cut)]);
+    expect(r.code).toBe(12);
+    expect(r.stderr).toMatch(/^sello: .*truncated\.eml: .*\[cms\.[a-z-]+\]\n$/);
+  });
+
+  it('11: a message nested past the MIME depth limit', () => {
+    const depth = 120;
+    const open = Array.from({ length: depth }, (_, i) => `Content-Type: multipart/mixed; boundary="b${i}"\r\n\r\n--b${i}\r\n`).join(''); // prettier-ignore
+    const close = Array.from({ length: depth }, (_, i) => `\r\n--b${depth - 1 - i}--\r\n`).join('');
+    const msg = `From: a@example.org\r\nMIME-Version: 1.0\r\n${open}Content-Type: text/plain\r\n\r\nx${close}`;
+    const r = sello(['verify', file('deep.eml', msg)]);
+    expect(r.code).toBe(11);
+    expect(r.stderr).toMatch(/\[mime\.[a-z-]+\]/);
+  });
+
+  it('15: a --to file that is not a certificate', () => {
+    const r = sello(['encrypt', '--to', file('not-a-cert.pem', 'hello'), file('p.eml', messageFrom(pki.users.Alice!))]); // prettier-ignore
+    expect(r.code).toBe(15);
+    expect(r.stderr).toContain('not-a-cert.pem');
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
   });
 });

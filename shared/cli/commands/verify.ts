@@ -19,13 +19,30 @@ Exit codes:
   ${EXIT.partial}   only part of the message is signed
   ${EXIT.revoked}   the signer certificate is revoked
   ${EXIT.weak}   the signature uses SHA-1 or MD5 (refused unless --allow-weak)
+  ${EXIT.usage}   the command line is wrong (unknown option, bad --revocation mode)
   ${EXIT.io}  a file cannot be read
   ${EXIT.mime}  the message is not well-formed MIME
   ${EXIT.cms}  the S/MIME structure is malformed or unsupported
   ${EXIT.decrypt}  the message is encrypted and cannot be decrypted with the given --key
   ${EXIT.pkcs12}  the PKCS#12 file cannot be opened (wrong passphrase, malformed)
   ${EXIT.cert}  a certificate file is malformed
-  ${EXIT.trust}  a --trust file cannot be read or holds no usable certificate`;
+  ${EXIT.trust}  a --trust file cannot be read or holds no usable certificate
+  ${EXIT.internal}  internal failure (a bug: please report it)`;
+
+/** Errors that mean the CMS or S/MIME structure could not be read at all. */
+const STRUCTURE_ERRORS: ReadonlySet<string> = new Set([
+  'cms.malformed',
+  'cms.unsupported-algorithm',
+  'cms.not-signed-data',
+  'cms.not-enveloped-data',
+  'smime.malformed',
+  'smime.unsupported',
+]);
+
+/** Whether any signerInfo was read far enough to be judged (intact or not). */
+function hasSignerResult(v: Verdict): boolean {
+  return v.layers.some((l) => l.kind === 'signed' && l.signers.length > 0);
+}
 
 /** Exit code of a verdict (the contract above; docs/cli.md repeats it). */
 export function verdictExitCode(v: Verdict): number {
@@ -36,6 +53,9 @@ export function verdictExitCode(v: Verdict): number {
   if (!v.valid) {
     if (v.errors.some((e) => e.code === 'smime.weak-signature')) return EXIT.weak;
     if (first?.startsWith('mime.') && v.layers.length === 0) return EXIT.mime;
+    // The S/MIME structure itself could not be read (truncated or garbled CMS, unknown algorithm):
+    // a different problem from a signature that was read and found broken.
+    if (first && STRUCTURE_ERRORS.has(first) && !hasSignerResult(v)) return EXIT.cms;
     return EXIT.notSignedOrBroken;
   }
   const signer = v.layers.flatMap((l) => (l.kind === 'signed' ? l.signers : [])).find((s) => s.intact);

@@ -149,3 +149,73 @@ describe('describeCms', () => {
     expect(() => describeCms(utf8('hello'))).toThrow(expect.objectContaining({ code: 'cms.malformed' }));
   });
 });
+
+/** Where each TLV's length field sits (offset and size), walking constructed values recursively. */
+function lengthFields(
+  der: Uint8Array,
+  start = 0,
+  end = der.length,
+  out: [number, number][] = [],
+): [number, number][] {
+  let i = start;
+  while (i + 2 <= end) {
+    const tag = der[i]!;
+    if ((tag & 0x1f) === 0x1f) return out; // high tag numbers do not occur in CMS
+    const first = der[i + 1]!;
+    const size = first < 0x80 ? 1 : 1 + (first & 0x7f);
+    let len = first < 0x80 ? first : 0;
+    for (let k = 1; k < size; k++) len = len * 256 + der[i + 1 + k]!;
+    if (first === 0x80 || i + 1 + size + len > end) return out; // indefinite or broken: stop here
+    out.push([i + 1, size]);
+    if (tag & 0x20) lengthFields(der, i + 1 + size, i + 1 + size + len, out);
+    i += 1 + size + len;
+  }
+  return out;
+}
+
+/** `der` with the length field at `field` replaced by a long-form length of `value`. */
+function withLength(
+  der: Uint8Array,
+  [at, size]: [number, number],
+  value: bigint,
+  octets: number,
+): Uint8Array {
+  const field = new Uint8Array(1 + octets);
+  field[0] = 0x80 | octets;
+  for (let k = 0; k < octets; k++) field[octets - k] = Number((value >> BigInt(8 * k)) & 0xffn);
+  return new Uint8Array([...der.subarray(0, at), ...field, ...der.subarray(at + size)]);
+}
+
+describe('absurd declared lengths: a typed error in bounded time and memory', () => {
+  const absurd = fc.oneof(
+    fc.constant([0xffffffffn, 4] as const),
+    fc.constant([0x7fffffffn, 4] as const),
+    fc.constant([0xffffffffffffffffn, 8] as const),
+    fc.bigInt({ min: 1n << 24n, max: (1n << 32n) - 1n }).map((v) => [v, 4] as const),
+  );
+  for (const name of ['signedRsa', 'cbc', 'gcm']) {
+    it(`every length field of ${name}, blown up`, async () => {
+      const der = samples[name]!;
+      const fields = lengthFields(der);
+      expect(fields.length).toBeGreaterThan(20);
+      const before = process.memoryUsage();
+      await fc.assert(
+        fc.asyncProperty(fc.nat(fields.length - 1), absurd, async (which, [value, octets]) => {
+          const bad = withLength(der, fields[which]!, value, octets);
+          const started = performance.now();
+          await onlySelloErrors(() => describeCms(bad));
+          if (name.startsWith('signed'))
+            await onlySelloErrors(() => verifySignedData(bad, { detachedContent: content }, env));
+          else await onlySelloErrors(() => decryptEnvelopedData(bad, p.users.Rsa!.identity, env));
+          // Bounded: nothing tries to allocate or walk what the length claims.
+          expect(performance.now() - started).toBeLessThan(2_000);
+          return true;
+        }),
+        { numRuns: 120 },
+      );
+      const after = process.memoryUsage();
+      expect(after.arrayBuffers - before.arrayBuffers).toBeLessThan(64 * 1024 * 1024);
+      expect(after.rss - before.rss).toBeLessThan(256 * 1024 * 1024);
+    });
+  }
+});
