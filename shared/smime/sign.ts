@@ -7,6 +7,7 @@ import { concatBytes, utf8 } from '../bytes';
 import type { CoreEnv } from '../env';
 import { SelloError } from '../errors';
 import type { Identity } from '../keys/identity';
+import { describePrivateKey } from '../keys/private-key';
 import { canonicalize } from '../mime/canonicalize';
 import { encodeBase64Lines } from '../mime/transfer-encoding';
 import { createSignature } from './cms-port';
@@ -63,6 +64,19 @@ export function boundaryFor(content: Uint8Array, env: CoreEnv): string {
   }
 }
 
+/**
+ * The digest actually used: never shorter than an EC key's curve order (RFC 5753 section 7.1 pairs
+ * P-384 with SHA-384 and P-521 with SHA-512; gpgsm refuses "a 256 bit hash for a 384 bit ECC key" outright). A longer
+ * configured hash is kept.
+ */
+export function hashForKey(signer: Identity, hash: SignOptions['hash']): SignOptions['hash'] {
+  const key = describePrivateKey(signer.privateKey);
+  if (key.kind !== 'EC') return hash;
+  if (key.namedCurve === 'P-521') return 'SHA-512';
+  if (key.namedCurve === 'P-384' && hash === 'SHA-256') return 'SHA-384';
+  return hash;
+}
+
 export async function signMessage(
   message: Uint8Array,
   signer: Identity,
@@ -71,13 +85,14 @@ export async function signMessage(
 ): Promise<Uint8Array> {
   if (!MICALG[opts.hash])
     throw new SelloError('smime.unsupported', `Signing with ${opts.hash} is not supported.`);
+  const hash = hashForKey(signer, opts.hash);
   const { headers, entity } = splitTopLevel(message);
   const content = canonicalize(entity);
   const der = await createSignature(
     {
       content,
       signer,
-      hash: opts.hash,
+      hash,
       pss: opts.pss,
       detached: opts.form === 'detached',
       extraCertificates: chainCertificates(signer, opts.chain),
@@ -104,7 +119,7 @@ export async function signMessage(
     headers,
     utf8(
       'MIME-Version: 1.0\r\n' +
-        `Content-Type: multipart/signed; protocol="application/pkcs7-signature"; micalg=${MICALG[opts.hash]};\r\n` +
+        `Content-Type: multipart/signed; protocol="application/pkcs7-signature"; micalg=${MICALG[hash]};\r\n` +
         ` boundary="${boundary}"\r\n\r\n` +
         'This is an S/MIME signed message.\r\n\r\n' +
         `--${boundary}\r\n`,
