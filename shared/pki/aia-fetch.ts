@@ -1,14 +1,16 @@
 /**
  * Fetching missing issuers from a certificate's Authority Information Access caIssuers URLs
  * (RFC 5280 §4.2.2.1: HTTP, a DER certificate or a certs-only PKCS#7 "p7c"), through the injected
- * fetch. Bounded: only http(s), a time limit per request, a size limit, a number of fetches per
- * validation; results (also failures) are cached per URL for the life of the cache.
+ * fetch. Bounded: only http(s), a time limit per request, the validation's retrieval deadline
+ * (shared with its revocation fetches), a size limit, a number of fetches per validation; results
+ * are cached per URL for the life of the cache (failures are not).
  */
 import * as pkijs from 'pkijs';
 import { concatBytes, fromUtf8, looksLikePem, pemDecodeAll } from '../bytes';
 import type { CoreEnv } from '../env';
 import { EXT, extension } from './certificate';
 import { looksLikeP7b, parseP7b } from './p7b';
+import { remainingMs, type RetrievalDeadline } from './retrieval-deadline';
 
 const OID_CA_ISSUERS = '1.3.6.1.5.5.7.48.2';
 const URI = 6;
@@ -70,9 +72,15 @@ export function fetchCaIssuers(
   cache: AiaCache,
   timeoutMs: number,
   onFailure: (why: string) => void,
+  deadline?: RetrievalDeadline,
 ): Promise<Uint8Array[]> {
   const cached = cache.get(url);
   if (cached) return cached;
+  const limit = deadline ? Math.min(timeoutMs, remainingMs(deadline)) : timeoutMs;
+  if (limit <= 0) {
+    onFailure(`retrieval time of this validation (${deadline?.totalMs ?? 0} ms) used up before ${url}`);
+    return Promise.resolve([]);
+  }
   const work = (async (): Promise<Uint8Array[]> => {
     if (!env.fetch) {
       onFailure(`offline: ${url} was not fetched`);
@@ -80,13 +88,18 @@ export function fetchCaIssuers(
       return [];
     }
     const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), timeoutMs);
+    const timer = setTimeout(() => controller.abort(), limit);
     try {
       const response = await env.fetch(url, { signal: controller.signal, redirect: 'follow' });
       if (!response.ok) throw new Error(`HTTP ${response.status}`);
       return certificatesIn(await readBounded(response));
     } catch (e) {
-      onFailure(`${url}: ${e instanceof Error ? e.message : String(e)}`);
+      const why = controller.signal.aborted
+        ? `no answer within ${limit} ms`
+        : e instanceof Error
+          ? e.message
+          : String(e);
+      onFailure(`${url}: ${why}`);
       // A failure is not cached: the next validation may find the server back.
       cache.delete(url);
       return [];

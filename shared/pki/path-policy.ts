@@ -17,6 +17,7 @@ export interface PathPolicy {
   requireEmailProtection: boolean;
   /** Fetch missing issuers from AIA caIssuers (HTTP through env.fetch). */
   fetchIssuers: boolean;
+  /** Longest wait for one caIssuers fetch; all fetches also share the validation's retrieval deadline. */
   aiaTimeoutMs: number;
   /** caIssuers fetches per validation. */
   maxIssuerFetches: number;

@@ -3,7 +3,8 @@
  * through the message's certificates, known intermediates and AIA caIssuers to a trust anchor, check
  * each (path-check.ts) until one passes, then ask the revocation hook about every certificate on it.
  * Validity is decided at the signing time when the message gives one (and it is not in the future),
- * else now; both are reported.
+ * else now; both are reported. All network fetches of one validation (AIA caIssuers, CRL, OCSP)
+ * share one retrieval deadline (OWACRLRetrievalTimeout), however long the path.
  */
 import type * as pkijs from 'pkijs';
 import { toBase64 } from '../bytes';
@@ -22,6 +23,11 @@ import {
   type PathIssue,
 } from './path-check';
 import { resolvePathPolicy, type PathPolicy } from './path-policy';
+import {
+  DEFAULT_RETRIEVAL_TIMEOUT_MS,
+  startRetrievalDeadline,
+  type RetrievalDeadline,
+} from './retrieval-deadline';
 
 export type RevocationStatusName = 'good' | 'revoked' | 'unknown' | 'unreachable' | 'unchecked';
 
@@ -30,11 +36,16 @@ export interface RevocationAnswer {
   status: RevocationStatusName;
   issues: { code: ErrorCode; message: string; severity?: 'error' | 'warning' | 'info' }[];
 }
-export type RevocationHook = (
-  cert: Uint8Array,
-  issuer: Uint8Array,
-  env: CoreEnv,
-) => Promise<RevocationAnswer>;
+export interface RevocationHook {
+  (
+    cert: Uint8Array,
+    issuer: Uint8Array,
+    env: CoreEnv,
+    deadline?: RetrievalDeadline,
+  ): Promise<RevocationAnswer>;
+  /** Length of the deadline a validation starts for all its fetches; default 10000 ms. */
+  readonly retrievalTimeoutMs?: number;
+}
 
 export interface ValidatePathOptions {
   certificate: Uint8Array;
@@ -48,6 +59,8 @@ export interface ValidatePathOptions {
   policy?: Partial<PathPolicy>;
   checkRevocation?: RevocationHook;
   aiaCache?: AiaCache;
+  /** A deadline already running (a nested validation); else one starts here. */
+  deadline?: RetrievalDeadline;
   env: CoreEnv;
 }
 
@@ -99,6 +112,9 @@ export async function validatePath(opts: ValidatePathOptions): Promise<PathValid
     if (n.id !== ee.id && !anchors.some((a) => a.id === n.id)) pool.set(n.id, n);
   }
   const aiaCache = opts.aiaCache ?? createAiaCache();
+  const deadline =
+    opts.deadline ??
+    startRetrievalDeadline(opts.checkRevocation?.retrievalTimeoutMs ?? DEFAULT_RETRIEVAL_TIMEOUT_MS);
   const aiaIssues: PathIssue[] = [];
   let fetches = 0;
 
@@ -115,12 +131,18 @@ export async function validatePath(opts: ValidatePathOptions): Promise<PathValid
     for (const url of caIssuersUrls(child.cert)) {
       if (fetches >= policy.maxIssuerFetches) return;
       fetches++;
-      const ders = await fetchCaIssuers(url, env, aiaCache, policy.aiaTimeoutMs, (why) =>
-        aiaIssues.push({
-          code: 'path.issuer-fetch-failed',
-          message: `Fetching an issuer failed: ${why}`,
-          severity: 'warning',
-        }),
+      const ders = await fetchCaIssuers(
+        url,
+        env,
+        aiaCache,
+        policy.aiaTimeoutMs,
+        (why) =>
+          aiaIssues.push({
+            code: 'path.issuer-fetch-failed',
+            message: `Fetching an issuer failed: ${why}`,
+            severity: 'warning',
+          }),
+        deadline,
       );
       for (const der of ders) {
         try {
@@ -211,7 +233,7 @@ export async function validatePath(opts: ValidatePathOptions): Promise<PathValid
       severity: 'warning',
     });
   if (opts.checkRevocation && !direct)
-    await foldRevocation(result, best.path, best.anchor, opts.checkRevocation, env);
+    await foldRevocation(result, best.path, best.anchor, opts.checkRevocation, env, deadline);
   result.trusted = !result.issues.some((i) => i.severity === 'error') && result.revocation !== 'revoked';
   return result;
 }
@@ -222,12 +244,13 @@ async function foldRevocation(
   anchor: Node,
   check: RevocationHook,
   env: CoreEnv,
+  deadline: RetrievalDeadline,
 ): Promise<void> {
   const statuses: RevocationStatusName[] = [];
   for (let i = 0; i < path.length; i++) {
     const cert = path[i]!;
     const issuer = path[i + 1] ?? anchor;
-    const answer = await check(cert.der, issuer.der, env);
+    const answer = await check(cert.der, issuer.der, env, deadline);
     statuses.push(answer.status);
     for (const issue of answer.issues)
       result.issues.push({

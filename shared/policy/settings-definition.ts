@@ -219,7 +219,7 @@ export const SETTINGS = {
     minimum: 1000,
     maximum: 600000,
     group: 'revocation',
-    description: 'Time allowed for all revocation fetches of one validation.',
+    description: 'Time allowed for each single CRL or OCSP fetch.',
     microsoft: ['OWACRLConnectionTimeout'],
   },
   crlRetrievalTimeoutMs: {
@@ -228,7 +228,8 @@ export const SETTINGS = {
     minimum: 500,
     maximum: 600000,
     group: 'revocation',
-    description: 'Time allowed for one CRL or OCSP fetch.',
+    description:
+      'Time allowed for all CRL, OCSP and issuer (AIA) fetches of one certificate validation together.',
     microsoft: ['OWACRLRetrievalTimeout'],
   },
   checkRevocationOnSend: {

@@ -2,6 +2,8 @@
  * The revocation checker path validation calls for each certificate and its issuer. It asks the
  * preferred source, falls back to the other, and turns the outcome into a status plus issues whose
  * severity follows the mode: in soft-fail an unanswerable check is a warning, in hard-fail an error.
+ * Its fetches spend the deadline the validation passes in (one for the whole path, AIA included);
+ * called alone it starts its own of `retrievalTimeoutMs`.
  */
 import * as pkijs from 'pkijs';
 import type { CoreEnv } from '../../env';
@@ -10,14 +12,26 @@ import { parseCertificate, revocationSources } from './certificate-sources';
 import { checkByCrl } from './crl';
 import { createFetchBudget } from './fetch-budget';
 import { checkByOcsp } from './ocsp';
+import {
+  DEFAULT_CONNECTION_TIMEOUT_MS,
+  DEFAULT_RETRIEVAL_TIMEOUT_MS,
+  startRetrievalDeadline,
+  type RetrievalDeadline,
+} from '../retrieval-deadline';
 import { issue, type SourceResult } from './source-result';
 import type { RevocationCheckerOptions, RevocationIssue, RevocationStatus } from './types';
 
-export type RevocationChecker = (
-  cert: Uint8Array,
-  issuer: Uint8Array,
-  env: CoreEnv,
-) => Promise<RevocationStatus>;
+export interface RevocationChecker {
+  (
+    cert: Uint8Array,
+    issuer: Uint8Array,
+    env: CoreEnv,
+    deadline?: RetrievalDeadline,
+  ): Promise<RevocationStatus>;
+  /** validatePath starts one deadline of this length for all fetches of a validation. */
+  readonly retrievalTimeoutMs: number;
+  readonly connectionTimeoutMs: number;
+}
 
 const OPTION_KEYS = new Set([
   'mode',
@@ -33,13 +47,22 @@ const OPTION_KEYS = new Set([
 export function createRevocationChecker(options: RevocationCheckerOptions): RevocationChecker {
   const o = validateOptions(options);
   const crlFetches = new Map<string, Promise<Uint8Array>>();
-  return async (certDer, issuerDer, env) => {
+  const check = async (
+    certDer: Uint8Array,
+    issuerDer: Uint8Array,
+    env: CoreEnv,
+    deadline?: RetrievalDeadline,
+  ): Promise<RevocationStatus> => {
     if (o.mode === 'off') return { status: 'unchecked', issues: [] };
     const cert = parseCertificate(certDer, 'checked');
     const issuer = parseCertificate(issuerDer, 'issuer');
     const sources = revocationSources(cert);
     const engine = new pkijs.CryptoEngine({ name: 'sello-revocation', crypto: env.crypto });
-    const budget = createFetchBudget(env.fetch, o.connectionTimeoutMs, o.retrievalTimeoutMs);
+    const budget = createFetchBudget(
+      env.fetch,
+      o.connectionTimeoutMs,
+      deadline ?? startRetrievalDeadline(o.retrievalTimeoutMs),
+    );
     const now = env.now();
 
     const ask = {
@@ -90,6 +113,10 @@ export function createRevocationChecker(options: RevocationCheckerOptions): Revo
     }
     return summarise(tried, o.mode);
   };
+  return Object.assign(check, {
+    retrievalTimeoutMs: o.retrievalTimeoutMs,
+    connectionTimeoutMs: o.connectionTimeoutMs,
+  });
 }
 
 function summarise(
@@ -178,8 +205,16 @@ function validateOptions(
   return {
     mode: options.mode,
     prefer: oneOf('prefer', options.prefer ?? 'ocsp', ['ocsp', 'crl'] as const),
-    connectionTimeoutMs: positive('connectionTimeoutMs', options.connectionTimeoutMs, 60_000),
-    retrievalTimeoutMs: positive('retrievalTimeoutMs', options.retrievalTimeoutMs, 10_000),
+    connectionTimeoutMs: positive(
+      'connectionTimeoutMs',
+      options.connectionTimeoutMs,
+      DEFAULT_CONNECTION_TIMEOUT_MS,
+    ),
+    retrievalTimeoutMs: positive(
+      'retrievalTimeoutMs',
+      options.retrievalTimeoutMs,
+      DEFAULT_RETRIEVAL_TIMEOUT_MS,
+    ),
     cache: options.cache,
     ocspMaxAgeMs: positive('ocspMaxAgeMs', options.ocspMaxAgeMs, 7 * 24 * 3600_000),
     requireOcspNonce: options.requireOcspNonce ?? false,

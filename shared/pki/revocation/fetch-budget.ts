@@ -1,11 +1,12 @@
 /**
  * HTTP for revocation data through `env.fetch` only (the service worker has no sockets), bounded twice:
- * each exchange by the connection timeout and all exchanges of one check by the retrieval timeout,
- * as Exchange's OWACRLConnectionTimeout / OWACRLRetrievalTimeout do. Timers are real time
- * (setTimeout), not the env clock, which tests pin to a date.
+ * each exchange by the connection timeout (OWACRLConnectionTimeout) and all exchanges of one
+ * validation by the deadline it shares with AIA fetches (OWACRLRetrievalTimeout). Timers are real
+ * time (setTimeout), not the env clock, which tests pin to a date.
  */
 import { toArrayBuffer } from '../../bytes';
 import { SelloError } from '../../errors';
+import { remainingMs, type RetrievalDeadline } from '../retrieval-deadline';
 
 export interface FetchBudget {
   /** Fetches `url` and returns the body; throws `revocation.unreachable` for network failure/timeout. */
@@ -24,18 +25,17 @@ export interface FetchBudget {
 export function createFetchBudget(
   fetchFn: typeof fetch | undefined,
   connectionTimeoutMs: number,
-  retrievalTimeoutMs: number,
+  deadline: RetrievalDeadline,
 ): FetchBudget {
-  const deadline = Date.now() + retrievalTimeoutMs;
   return {
     async fetchBytes(url, init) {
       if (!fetchFn)
         throw new SelloError('revocation.unreachable', 'no network access is available to check revocation');
-      const remaining = deadline - Date.now();
+      const remaining = remainingMs(deadline);
       if (remaining <= 0) {
         throw new SelloError(
           'revocation.unreachable',
-          `revocation retrieval time (${retrievalTimeoutMs} ms) used up before ${url}`,
+          `retrieval time of this validation (${deadline.totalMs} ms) used up before ${url}`,
         );
       }
       const limit = Math.min(connectionTimeoutMs, remaining);

@@ -46,9 +46,12 @@ export interface RevocationCheckerOptions {
   mode: RevocationMode;
   /** Which source to ask first; the other one is the fallback. Default 'ocsp'. */
   prefer?: 'ocsp' | 'crl';
-  /** Longest wait for one HTTP exchange (OWACRLConnectionTimeout). Default 60000. */
+  /** Longest wait for one CRL or OCSP exchange (OWACRLConnectionTimeout). Default 60000. */
   connectionTimeoutMs?: number;
-  /** Longest wait for all fetches of one check together (OWACRLRetrievalTimeout). Default 10000. */
+  /**
+   * Longest wait for all fetches of one validation together, AIA caIssuers included
+   * (OWACRLRetrievalTimeout). Default 10000.
+   */
   retrievalTimeoutMs?: number;
   cache?: RevocationCache;
   /**
