@@ -26,6 +26,8 @@ let tracker: Server;
 let trackerHits = 0;
 const remoteRequests: string[] = [];
 const LOCAL = /^(chrome-extension:|data:|about:|blob:)/;
+/** The status bar text of every case, by name, for the comparisons after the per-case runs. */
+const statuses = new Map<string, string>();
 
 beforeAll(async () => {
   tracker = createServer((_req, res) => {
@@ -140,6 +142,34 @@ async function activeContent(): Promise<string[]> {
   return found;
 }
 
+interface SectionFacts {
+  path: string;
+  label: 'signed' | 'unsigned' | null;
+  labelText: string;
+  frames: number;
+}
+
+/** The displayed content sections: their part path, the coverage label above each, frames in each. */
+async function sectionFacts(): Promise<SectionFacts[]> {
+  if (await page.$eval('#message', (m) => (m as HTMLElement).hidden)) return [];
+  return page.$$eval('#sections > div', (divs) =>
+    divs.map((d) => {
+      const label = d.querySelector('.section-label');
+      return {
+        path: d.getAttribute('data-path') ?? '?',
+        label: label ? (d.classList.contains('unsigned') ? 'unsigned' : 'signed') : null,
+        labelText: label?.textContent ?? '',
+        frames: d.querySelectorAll('iframe').length,
+      } as const;
+    }),
+  );
+}
+
+const SECTION_LABEL = {
+  signed: 'Covered by the signature:',
+  unsigned: 'Not covered by the signature: anyone could have added or changed this part.',
+} as const;
+
 /** Everything the page and its frames hold as text or markup, to look for plaintext that must not be there. */
 async function everything(): Promise<string> {
   const parts = [await page.content()];
@@ -164,6 +194,20 @@ describe('regenerated attacks, as the read frame shows them (one Chromium)', () 
     const status = await openInFrame(c.name, await c.build(keys));
     // ATTACKS_DUMP=dir keeps what the user saw, for review.
     if (process.env.ATTACKS_DUMP) writeFileSync(join(process.env.ATTACKS_DUMP, `${c.name}.txt`), status);
+    statuses.set(c.name, status);
+    const sections = await sectionFacts();
+    if (process.env.ATTACKS_DUMP)
+      writeFileSync(join(process.env.ATTACKS_DUMP, `${c.name}.sections.json`), JSON.stringify(sections));
+    for (const sec of sections) expect.soft(sec.frames, `frames in part ${sec.path}`).toBe(1);
+    for (const sec of sections)
+      if (sec.label) expect.soft(sec.labelText, `label of part ${sec.path}`).toBe(SECTION_LABEL[sec.label]);
+    if (c.expect.frame.sections)
+      expect
+        .soft(
+          sections.map(({ path, label }) => ({ path, label })),
+          'displayed sections',
+        )
+        .toEqual(c.expect.frame.sections);
     for (const t of c.expect.frame.statusIncludes) expect.soft(status, 'status bar').toContain(t);
     for (const t of c.expect.frame.statusExcludes) expect.soft(status, 'status bar').not.toContain(t);
     if (c.expect.coverage.kind !== 'whole')
@@ -184,5 +228,13 @@ describe('regenerated attacks, as the read frame shows them (one Chromium)', () 
     await new Promise((r) => setTimeout(r, 150));
     expect.soft(remoteRequests.slice(before), 'remote requests').toEqual([]);
     expect.soft(trackerHits - hitsBefore, 'tracker hits').toBe(0);
+  });
+
+  it('shows one identical status bar for every padding-oracle kind (no oracle in the wording)', () => {
+    const kinds = CASES.filter((c) => c.class === 'padding-oracle').map((c) => c.name);
+    expect(kinds.length).toBe(4);
+    const texts = kinds.map((k) => statuses.get(k));
+    expect(texts[0]).toContain('The message could not be decrypted with your keys.');
+    for (const [i, k] of kinds.entries()) expect(texts[i], k).toBe(texts[0]);
   });
 });

@@ -29,6 +29,10 @@ import c25 from './mime-wrapping-message-rfc822';
 import c26 from './mime-wrapping-prepended-text';
 import c27 from './reply-oracle-hidden-ciphertext';
 import c28 from './ui-redressing-fake-status-bar';
+import po0 from './padding-oracle-bad-cbc-padding';
+import po1 from './padding-oracle-bad-pkcs1-padding';
+import po2 from './padding-oracle-other-recipient';
+import po3 from './padding-oracle-truncated-encrypted-key';
 
 export const CASES: AttackCase[] = [
   c0,
@@ -60,4 +64,8 @@ export const CASES: AttackCase[] = [
   c26,
   c27,
   c28,
+  po0,
+  po1,
+  po2,
+  po3,
 ];

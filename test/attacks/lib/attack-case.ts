@@ -60,6 +60,12 @@ export interface ExpectedVerdict {
     statusExcludes: string[];
     /** Texts that must not appear anywhere on the read page or in any content frame. */
     pageExcludes?: string[];
+    /**
+     * The displayed content sections in order: each part's path (data-path), its label ('signed':
+     * "Covered by the signature", 'unsigned': "Not covered by ...", null: no label, as when nothing is
+     * partially signed), one content frame each. Omitted: not checked.
+     */
+    sections?: { path: string; label: 'signed' | 'unsigned' | null }[];
   };
 }
 
