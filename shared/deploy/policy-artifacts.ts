@@ -28,14 +28,42 @@ export function linuxPolicyJson(f: ForceInstall): string {
 }
 
 function regString(s: string): string {
+  // regedit's only escapes inside a quoted value are \\ and \".
   return `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+}
+
+/** REG_SZ spelled as hex(1): UTF-16LE bytes plus the terminating NUL, for text a quoted value cannot hold. */
+function regHexSz(s: string): string {
+  const bytes: string[] = [];
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    bytes.push((c & 0xff).toString(16).padStart(2, '0'), (c >> 8).toString(16).padStart(2, '0'));
+  }
+  bytes.push('00', '00');
+  return `hex(1):${bytes.join(',')}`;
+}
+
+const PEM_BLOCK = /^\s*(-----BEGIN [A-Z0-9 ]+-----)([A-Za-z0-9+/=\s]+)(-----END [A-Z0-9 ]+-----)\s*$/;
+
+/**
+ * A .reg quoted value ends at the line break: a multi-line PEM there cuts the value short and makes
+ * regedit/GPO reject the rest of the file. A PEM becomes one line: the trustAnchors pattern and
+ * pemDecodeAll (shared/bytes, which the extension reads trustAnchors with) both accept a PEM without
+ * line breaks. Any other text with a control character is written as hex(1), kept byte for byte.
+ */
+function regStringValue(s: string): string {
+  const pem = PEM_BLOCK.exec(s);
+  if (pem) return regString(`${pem[1]}${pem[2]!.replace(/\s/g, '')}${pem[3]}`);
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what is looked for
+  if (/[\u0000-\u001f\u007f]/.test(s)) return regHexSz(s);
+  return regString(s);
 }
 
 function regValue(name: string, value: unknown): string[] {
   if (typeof value === 'boolean') return [`${regString(name)}=dword:${value ? '00000001' : '00000000'}`];
   if (typeof value === 'number')
     return [`${regString(name)}=dword:${(value >>> 0).toString(16).padStart(8, '0')}`];
-  return [`${regString(name)}=${regString(String(value))}`];
+  return [`${regString(name)}=${regStringValue(String(value))}`];
 }
 
 /**

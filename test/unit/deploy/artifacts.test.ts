@@ -13,6 +13,9 @@ import {
   windowsRegFile,
 } from '../../../shared/deploy/policy-artifacts';
 import { packCrx } from '../../../shared/deploy/pack-crx';
+import { pemDecodeAll, pemEncode } from '../../../shared/bytes';
+import { checkSettings } from '../../../shared/policy/validate-settings';
+import { makeCa } from '../../helpers/openssl-ca';
 
 const f = {
   extensionId: 'abcdefghijklmnopabcdefghijklmnop',
@@ -23,6 +26,41 @@ const f = {
     owaHosts: ['mail.example.com', 'owa.example.org'],
   },
 };
+
+/**
+ * Reads a .reg file the way regedit does: a [key] line, a "name"=value line (quoted string with \\ and
+ * \" escapes, dword: or hex(1): UTF-16LE), or a blank line. Anything else (such as the second line of a
+ * value that spans two) is a syntax error, thrown here.
+ */
+function parseRegFile(text: string): Map<string, Map<string, string | number>> {
+  const keys = new Map<string, Map<string, string | number>>();
+  let current: Map<string, string | number> | undefined;
+  const lines = text.split('\r\n');
+  expect(lines[0]).toBe('Windows Registry Editor Version 5.00');
+  for (const [n, line] of lines.slice(1).entries()) {
+    if (line === '') continue;
+    const key = /^\[([^\]\r\n]+)\]$/.exec(line);
+    if (key) {
+      current = new Map();
+      keys.set(key[1]!, current);
+      continue;
+    }
+    const value =
+      /^"((?:\\.|[^"\\])*)"=(?:"((?:\\[\\"]|[^"\\\r\n])*)"|dword:([0-9a-f]{8})|hex\(1\):((?:[0-9a-f]{2},)*00,00))$/.exec(
+        line,
+      );
+    if (!value || !current) throw new Error(`line ${n + 2} is not a .reg line: ${JSON.stringify(line)}`);
+    const unescape = (s: string) => s.replace(/\\(.)/g, '$1');
+    const name = unescape(value[1]!);
+    if (value[2] !== undefined) current.set(name, unescape(value[2]));
+    else if (value[3] !== undefined) current.set(name, parseInt(value[3], 16));
+    else {
+      const bytes = value[4]!.split(',').map((h) => parseInt(h, 16));
+      current.set(name, Buffer.from(bytes.slice(0, -2)).toString('utf16le'));
+    }
+  }
+  return keys;
+}
 
 function wellFormedXml(xml: string): void {
   const dir = mkdtempSync(join(tmpdir(), 'sello-xml-'));
@@ -88,6 +126,42 @@ describe('deployment artifacts', () => {
     expect(windowsRegFile(f, 'edge')).toContain(
       'SOFTWARE\\Policies\\Microsoft\\Edge\\ExtensionInstallForcelist',
     );
+  });
+
+  it('writes trust anchors into .reg files as one-line values that read back to the same certificates', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sello-reg-'));
+    const cas = [makeCa(join(dir, 'a'), 'Contoso Root CA'), makeCa(join(dir, 'b'), 'Fabrikam "Issuing" CA')];
+    const trustAnchors = cas.map((ca) => pemEncode('CERTIFICATE', ca.certDer));
+    expect(trustAnchors[0]).toContain('\n'); // the multi-line PEM a .reg string cannot hold
+    const settings = {
+      trustAnchors,
+      // Backslashes, quotes and a line break, which only hex(1) can carry.
+      senderCertificateAttributesToDisplay: ['C:\\certs\\"x"', 'two\r\nlines'],
+      directoryGatewayUrl: 'https://dir.example.com/lookup?q="a"',
+    };
+    for (const browser of ['chrome', 'edge'] as const) {
+      const reg = windowsRegFile({ ...f, settings }, browser);
+      const keys = parseRegFile(reg);
+      const root = browser === 'chrome' ? 'Google\\Chrome' : 'Microsoft\\Edge';
+      const policy = `HKEY_LOCAL_MACHINE\\SOFTWARE\\Policies\\${root}\\3rdparty\\extensions\\${f.extensionId}\\policy`;
+      const anchors = keys.get(`${policy}\\trustAnchors`)!;
+      expect([...anchors.keys()]).toEqual(['1', '2']);
+      const back = [...anchors.values()] as string[];
+      for (const [i, pem] of back.entries()) {
+        expect(pem).toMatch(/^-----BEGIN CERTIFICATE-----[A-Za-z0-9+/=]+-----END CERTIFICATE-----$/);
+        const blocks = pemDecodeAll(pem);
+        expect(blocks).toHaveLength(1);
+        expect(Buffer.from(blocks[0]!.der).equals(Buffer.from(cas[i]!.certDer))).toBe(true);
+      }
+      // What Chrome hands the extension from these values passes the extension's own validation.
+      expect(checkSettings({ trustAnchors: back })).toEqual([]);
+      expect([...keys.get(`${policy}\\senderCertificateAttributesToDisplay`)!.values()]).toEqual(
+        settings.senderCertificateAttributesToDisplay,
+      );
+      expect(keys.get(policy)!.get('directoryGatewayUrl')).toBe(settings.directoryGatewayUrl);
+      expect(reg).toContain('"directoryGatewayUrl"="https://dir.example.com/lookup?q=\\"a\\""');
+      expect(reg).toContain('"1"="C:\\\\certs\\\\\\"x\\""');
+    }
   });
 
   it('writes a well-formed macOS profile with browser and extension payloads for Chrome and Edge', () => {
