@@ -5,19 +5,25 @@
  * No browser APIs: unit-tested in test/unit/extension/send-options.test.ts.
  */
 import { SelloError } from '../../shared/errors';
-import type { Settings } from '../../shared/policy/settings-definition';
+import type { SettingKey, Settings } from '../../shared/policy/settings-definition';
 import type { EncryptOptions } from '../../shared/smime/encrypt';
 import type { SignOptions } from '../../shared/smime/sign';
 import type { TrustResult } from '../../shared/smime/verdict';
 
 const HASH = { sha256: 'SHA-256', sha384: 'SHA-384', sha512: 'SHA-512' } as const;
 
-/** The user's choice, overridden upwards by alwaysSign/alwaysEncrypt (never downwards). */
+/**
+ * What this message gets. A managed alwaysSign/alwaysEncrypt is the organisation's rule: it turns
+ * protection on whatever the draft says (the frame shows the toggle locked, and a crafted message
+ * cannot get round it). A user-level one is only the toggle's starting state: the frame starts it
+ * checked and the user may uncheck it for this message, so the draft's choice stands.
+ */
 export function protectionFor(
-  settings: Pick<Settings, 'alwaysSign' | 'alwaysEncrypt'>,
+  effective: { values: Pick<Settings, 'alwaysSign' | 'alwaysEncrypt'>; locked: ReadonlySet<SettingKey> },
   draft: { sign: boolean; encrypt: boolean },
 ): { sign: boolean; encrypt: boolean } {
-  return { sign: draft.sign || settings.alwaysSign, encrypt: draft.encrypt || settings.alwaysEncrypt };
+  const enforced = (k: 'alwaysSign' | 'alwaysEncrypt') => effective.locked.has(k) && effective.values[k];
+  return { sign: draft.sign || enforced('alwaysSign'), encrypt: draft.encrypt || enforced('alwaysEncrypt') };
 }
 
 /** Defaults of a new reply or forward: noSignOnReply turns signing off unless alwaysSign holds. */

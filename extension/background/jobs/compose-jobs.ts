@@ -15,7 +15,7 @@ import { deleteDraft, saveDraft } from '../drafts';
 import { getIdentity, keyPreferences, listIdentityRecords } from '../keystore';
 import type { Draft } from '../messages';
 import type { RecipientStatusView } from '../replies';
-import { currentSettings } from '../settings';
+import { currentSettings, effectiveSettings } from '../settings';
 import { currentTransport } from '../transport';
 import { lookUpInDirectory } from '../directory-lookup';
 import {
@@ -147,8 +147,9 @@ export async function sendDraft(draftId: string, draft: Draft) {
 }
 
 async function signEncryptAndSend(draftId: string, draft: Draft) {
-  const settings = await currentSettings();
-  const { sign, encrypt } = protectionFor(settings, draft);
+  const effective = await effectiveSettings();
+  const settings = effective.values;
+  const { sign, encrypt } = protectionFor(effective, draft);
   const now = new Date();
   const env = defaultEnv();
   const recipients = [...draft.to, ...draft.cc, ...draft.bcc];

@@ -8,7 +8,7 @@ import { utf8 } from '../../../shared/bytes';
 import { defaultEnv } from '../../../shared/env';
 import type { Identity } from '../../../shared/keys/identity';
 import { decodeBody, getHeader, parseMessage } from '../../../shared/mime';
-import { defaultSettings, type Settings } from '../../../shared/policy/settings-definition';
+import { defaultSettings, type SettingKey, type Settings } from '../../../shared/policy/settings-definition';
 import { createDemoCa, createDemoUser } from '../../../shared/smime/demo-pki';
 import { encryptMessage } from '../../../shared/smime/encrypt';
 import { openMessage } from '../../../shared/smime/open';
@@ -76,14 +76,34 @@ beforeAll(async () => {
 }, 120_000);
 
 describe('what is protected', () => {
-  it('alwaysSign and alwaysEncrypt turn protection on whatever the draft says, never off', () => {
-    expect(protectionFor(with_({}), { sign: false, encrypt: false })).toEqual({
-      sign: false,
+  const effective = (patch: Partial<Settings>, locked: SettingKey[] = []) => ({
+    values: with_(patch),
+    locked: new Set(locked),
+  });
+  const off = { sign: false, encrypt: false };
+
+  it('a managed alwaysSign/alwaysEncrypt turns protection on whatever the draft says, never off', () => {
+    expect(protectionFor(effective({}), off)).toEqual(off);
+    expect(protectionFor(effective({ alwaysSign: true }, ['alwaysSign']), off)).toEqual({
+      sign: true,
       encrypt: false,
     });
-    expect(protectionFor(with_({ alwaysSign: true }), { sign: false, encrypt: false }).sign).toBe(true);
-    expect(protectionFor(with_({ alwaysEncrypt: true }), { sign: false, encrypt: false }).encrypt).toBe(true);
-    expect(protectionFor(with_({}), { sign: true, encrypt: true })).toEqual({ sign: true, encrypt: true });
+    expect(protectionFor(effective({ alwaysEncrypt: true }, ['alwaysEncrypt']), off)).toEqual({
+      sign: false,
+      encrypt: true,
+    });
+    expect(protectionFor(effective({}), { sign: true, encrypt: true })).toEqual({
+      sign: true,
+      encrypt: true,
+    });
+  });
+
+  it("a user's own alwaysSign/alwaysEncrypt is only a default: unchecking it for one message holds", () => {
+    const userLevel = effective({ alwaysSign: true, alwaysEncrypt: true });
+    expect(protectionFor(userLevel, off)).toEqual(off);
+    expect(protectionFor(userLevel, { sign: true, encrypt: false })).toEqual({ sign: true, encrypt: false });
+    // A managed value of false locks nothing on.
+    expect(protectionFor(effective({}, ['alwaysSign', 'alwaysEncrypt']), off)).toEqual(off);
   });
 
   it('noSignOnReply starts replies unsigned, unless alwaysSign is set', () => {
