@@ -1,6 +1,9 @@
 /** The human-readable verdict `sello verify` and `sello demo` print (the JSON form is verdictToJSON). */
 import { verdictToJSON, type Verdict } from '../smime/verdict';
 
+// null: the message gives no signing time, so only "now" can be judged.
+const validity = (v: boolean | null): string => (v === null ? 'unknown (no signing time)' : v ? 'yes' : 'NO');
+
 export function formatVerdict(v: Verdict): string {
   const j = verdictToJSON(v);
   const lines: string[] = [];
@@ -20,7 +23,9 @@ export function formatVerdict(v: Verdict): string {
             (s.weak ? ' (weak)' : '') +
             (s.signingTime ? `\n    signed at: ${s.signingTime.toISOString()}` : '') +
             (s.trust
-              ? `\n    chain: ${s.trust.trusted ? 'trusted' : 'NOT trusted'} (${s.trust.chain.join(' <- ')})`
+              ? `\n    chain: ${s.trust.trusted ? 'trusted' : 'NOT trusted'} (${s.trust.chain.join(' <- ')})` +
+                `\n    valid at signing time: ${validity(s.trust.validAtSigningTime)}; valid now: ${validity(s.trust.validNow)}` +
+                `\n    revocation: ${s.trust.revocation}`
               : ''),
         );
       }

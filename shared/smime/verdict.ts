@@ -127,6 +127,15 @@ export interface SignerJSON {
   weak: boolean;
   trusted: boolean | null;
   chain: string[];
+  /**
+   * The path's certificates were valid at the signing time the message claims; null when it gives
+   * none or no chain validation ran.
+   */
+  validAtSigningTime: boolean | null;
+  /** The path's certificates are valid now; null when no chain validation ran. */
+  validNow: boolean | null;
+  /** Worst revocation status on the path; null when no chain validation ran. */
+  revocation: TrustResult['revocation'] | null;
   errors: VerdictIssue[];
   /** Index of its layer in `layers` (outside in). */
   layer: number;
@@ -172,6 +181,9 @@ export function verdictToJSON(v: Verdict): VerdictJSON {
         weak: s.weak,
         trusted: s.trust ? s.trust.trusted : null,
         chain: s.trust?.chain ?? [],
+        validAtSigningTime: s.trust ? s.trust.validAtSigningTime : null,
+        validNow: s.trust ? s.trust.validNow : null,
+        revocation: s.trust ? s.trust.revocation : null,
         errors: [...s.errors, ...(s.trust?.issues ?? [])],
         layer: index,
         ignored: layer.ignored,

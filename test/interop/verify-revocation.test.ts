@@ -103,8 +103,20 @@ describe('sello verify with revocation', () => {
       signedBy(good, 'good@example.org'),
     ]);
     expect(r.status, r.stderr).toBe(0);
-    expect(JSON.parse(r.stdout).signers[0].trusted).toBe(true);
+    expect(JSON.parse(r.stdout).signers[0]).toMatchObject({
+      trusted: true,
+      validAtSigningTime: true,
+      validNow: true,
+      revocation: 'good',
+    });
     expect(http.hits.get('/ca.crl')).toBeGreaterThan(0);
+  });
+
+  it('prints validity at signing time and now and the revocation status in the text verdict', async () => {
+    const r = await sello(['verify', '--trust', ca.cert.certPath, signedBy(good, 'good@example.org')]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toContain('valid at signing time: yes; valid now: yes');
+    expect(r.stdout).toMatch(/^ {4}revocation: good$/m);
   });
 
   it('refuses a signer whose certificate is revoked (exit 6)', async () => {
@@ -116,7 +128,9 @@ describe('sello verify with revocation', () => {
       signedBy(revoked, 'gone@example.org'),
     ]);
     expect(r.status).toBe(6);
-    expect(JSON.parse(r.stdout).trusted).toBe(false);
+    const verdict = JSON.parse(r.stdout);
+    expect(verdict.trusted).toBe(false);
+    expect(verdict.signers[0]).toMatchObject({ revocation: 'revoked', validNow: true });
   });
 
   it('does not look revocation up with --revocation off', async () => {
@@ -130,6 +144,7 @@ describe('sello verify with revocation', () => {
       signedBy(revoked, 'gone@example.org'),
     ]);
     expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^ {4}revocation: unchecked$/m);
     expect(http.hits.get('/ca.crl') ?? 0).toBe(before);
   });
 
