@@ -10,6 +10,11 @@ import { join, resolve } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 
 vi.mock('webextension-polyfill', () => ({ default: { runtime: { id: 'x' } } }));
+// The OWA sender check reads the owaHosts setting first; no extra host is configured here.
+vi.mock('../../extension/background/settings', async (importOriginal) => ({
+  ...(await importOriginal<object>()),
+  currentSettings: async () => ({ owaHosts: [] }),
+}));
 
 const ROOT = resolve(__dirname, '../..');
 const DIST = join(ROOT, 'extension/dist');
@@ -130,34 +135,130 @@ describe('the built bundle', () => {
 });
 
 describe('the message router', () => {
-  it('refuses every request from a web page, from another extension and from a malformed message', async () => {
+  const self = { id: 'sello', origin: 'chrome-extension://sello' };
+  // A handler that runs would answer message.internal: every refusal below happens before it.
+  const never = new Proxy({}, { get: () => () => Promise.reject(new Error('handler must not run')) });
+  const owaPage = {
+    id: 'sello',
+    url: 'https://outlook.office.com/mail/',
+    origin: 'https://outlook.office.com',
+    tab: { id: 1 },
+    frameId: 0,
+  };
+  const webPage = {
+    id: 'sello',
+    url: 'https://evil.example/',
+    origin: 'https://evil.example',
+    tab: { id: 2 },
+    frameId: 0,
+  };
+  const other = { id: 'other', url: 'chrome-extension://other/x.html', origin: 'chrome-extension://other' };
+  const ourPage = (name: 'options' | 'compose' | 'read') => ({
+    id: 'sello',
+    url: `chrome-extension://sello/frames/${name}/index.html`,
+    origin: 'chrome-extension://sello',
+  });
+  const draft = {
+    to: ['bob@example.org'],
+    cc: [],
+    bcc: [],
+    subject: 'Hi',
+    html: '<p>Hi</p>',
+    text: 'Hi',
+    sign: true,
+    encrypt: true,
+    attachments: [],
+  };
+  const id = 'abcdefgh12345678';
+  /** One schema-valid request per type, so that a refusal can only come from the sender check. */
+  const VALID = {
+    'keystore.status': {},
+    'keystore.unlock': { passphrase: 'correct horse' },
+    'keystore.lock': {},
+    'keystore.set-passphrase': { current: null, next: 'correct horse' },
+    'identities.list': {},
+    'identities.import-pkcs12': { file: 'AAAA', password: 'long enough' },
+    'identities.export-pkcs12': { id, password: 'long enough' },
+    'identities.remove': { id },
+    'identities.set-default-signing': { id },
+    'identities.set-encryption-for': { address: 'bob@example.org', id },
+    'recipients.list': {},
+    'recipients.import': { file: 'AAAA', fileName: 'bob.cer' },
+    'recipients.remove': { fingerprint: 'a'.repeat(64) },
+    'trust.list': {},
+    'trust.import': { file: 'AAAA', fileName: 'ca.pem' },
+    'trust.remove': { fingerprint: 'a'.repeat(64) },
+    'settings.get': {},
+    'settings.set': { key: 'alwaysSign', value: true },
+    'transport.get': {},
+    'transport.set': { url: 'https://graph.microsoft.com' },
+    'compose.recipient-status': { addresses: ['bob@example.org'] },
+    'compose.send': { draftId: id, draft },
+    'drafts.save': { draftId: id, draft, keepAttachments: false },
+    'drafts.load': { draftId: id },
+    'drafts.delete': { draftId: id },
+    'read.stage': { message: 'AAAA' },
+    'read.open': { source: { kind: 'token', token: id } },
+    'owa.status': {},
+    'owa.sign-in': {},
+    'owa.sign-out': {},
+    'owa.open': { messageId: id },
+    'owa.compose': { prefill: null, owaDraftId: null },
+    'owa.delete-draft': { owaDraftId: id },
+    'owa.reply': { messageId: id },
+  };
+
+  it('has a schema-valid request for every message type (so the refusals below are the sender check)', async () => {
+    const { MESSAGE_ACCESS, requestSchema } = await import('../../extension/background/messages');
+    const v = await import('valibot');
+    expect(Object.keys(VALID).sort()).toEqual(Object.keys(MESSAGE_ACCESS).sort());
+    for (const [type, body] of Object.entries(VALID)) {
+      const r = v.safeParse(requestSchema, { type, ...body });
+      expect(r.success, `${type}: ${JSON.stringify(r.issues?.map((i) => i.message))}`).toBe(true);
+    }
+  });
+
+  it('refuses every message type from every sender MESSAGE_ACCESS does not name, before any handler runs', async () => {
     const { dispatch } = await import('../../extension/background/message-router');
-    const self = { id: 'sello', origin: 'chrome-extension://sello' };
-    const never = new Proxy({}, { get: () => () => Promise.reject(new Error('handler must not run')) });
-    const page = {
-      id: 'sello',
-      url: 'https://outlook.office.com/mail/',
-      origin: 'https://outlook.office.com',
-      tab: { id: 1 },
-    };
-    const other = { id: 'other', url: 'chrome-extension://other/x.html', origin: 'chrome-extension://other' };
-    const read = {
-      id: 'sello',
-      url: 'chrome-extension://sello/frames/read/index.html',
-      origin: 'chrome-extension://sello',
-    };
-    const cases: [unknown, object, string][] = [
-      [{ type: 'read.open', source: { kind: 'token', token: 'abc' } }, page, 'message.sender-refused'],
-      [{ type: 'compose.send', draftId: 'x' }, page, 'message.'],
-      [{ type: 'identities.export-pkcs12', id: 'x', password: 'p' }, other, 'message.'],
-      [{ type: 'identities.export-pkcs12', id: 'x', password: 'p' }, read, 'message.'],
-      [{ type: 'read.open', extra: '<script>' }, read, 'message.invalid'],
-      [{ type: 'no.such-type' }, read, 'message.invalid'],
-    ];
-    for (const [msg, sender, code] of cases) {
-      const r = await dispatch(msg, sender as never, self, never as never);
-      expect(r.ok, JSON.stringify(msg)).toBe(false);
-      if (!r.ok) expect(r.error.code.startsWith(code), `${JSON.stringify(msg)}: ${r.error.code}`).toBe(true);
+    const { MESSAGE_ACCESS } = await import('../../extension/background/messages');
+    const { CONTENT_SCRIPT_TYPES } = await import('../../extension/background/graph/owa-messages');
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    let checked = 0;
+    for (const [type, pages] of Object.entries(MESSAGE_ACCESS)) {
+      const owa = CONTENT_SCRIPT_TYPES.has(type);
+      const refused: [string, object][] = [
+        ['another extension', other],
+        ['a web page', webPage],
+        // Outlook's page itself may send only the owa.* messages (through our content script).
+        ...(owa ? [] : ([['the OWA page', owaPage]] as [string, object][])),
+        ...(['options', 'compose', 'read'] as const)
+          .filter((p) => !(pages as string[]).includes(p))
+          .map((p) => [`our ${p} page`, ourPage(p)] as [string, object]),
+      ];
+      for (const [who, sender] of refused) {
+        const msg = { type, ...VALID[type as keyof typeof VALID] };
+        const r = await dispatch(msg, sender as never, self, never as never);
+        expect(r.ok ? 'accepted' : r.error.code, `${type} from ${who}`).toBe('message.sender-refused');
+        checked++;
+      }
+    }
+    // 34 types, each refused to at least the other extension and a web page.
+    expect(checked).toBeGreaterThan(2 * Object.keys(MESSAGE_ACCESS).length);
+    // Each refusal is logged once, with the sender URL only.
+    expect(warn).toHaveBeenCalledTimes(checked);
+    warn.mockRestore();
+  });
+
+  it('refuses malformed messages as invalid whoever sends them', async () => {
+    const { dispatch } = await import('../../extension/background/message-router');
+    for (const msg of [
+      { type: 'read.open', extra: '<script>' },
+      { type: 'no.such-type' },
+      { type: 'identities.export-pkcs12', id, password: 'p' },
+      { type: 'compose.send', draftId: id },
+    ]) {
+      const r = await dispatch(msg, ourPage('read') as never, self, never as never);
+      expect(r.ok ? 'accepted' : r.error.code, JSON.stringify(msg)).toBe('message.invalid');
     }
   });
 

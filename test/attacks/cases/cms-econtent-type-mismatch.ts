@@ -29,6 +29,9 @@ export default {
     fromMatchesSigner: false,
     integrityProtected: null,
     errors: ['cms.bad-signature'],
-    frame: { statusIncludes: [], statusExcludes: [FRAME.whole, FRAME.signedBy, FRAME.fromMatches] },
+    frame: {
+      statusIncludes: ['The signature by Alice Example <alice@example.org>', FRAME.invalid],
+      statusExcludes: [FRAME.whole, FRAME.signedBy, FRAME.fromMatches],
+    },
   },
 } satisfies AttackCase;

@@ -28,6 +28,9 @@ export default {
     fromMatchesSigner: false,
     integrityProtected: null,
     errors: [],
-    frame: { statusIncludes: [], statusExcludes: [FRAME.whole, FRAME.signedBy, FRAME.fromMatches] },
+    frame: {
+      statusIncludes: [FRAME.notSigned],
+      statusExcludes: [FRAME.whole, FRAME.signedBy, FRAME.fromMatches],
+    },
   },
 } satisfies AttackCase;

@@ -33,6 +33,7 @@ import po0 from './padding-oracle-bad-cbc-padding';
 import po1 from './padding-oracle-bad-pkcs1-padding';
 import po2 from './padding-oracle-other-recipient';
 import po3 from './padding-oracle-truncated-encrypted-key';
+import cms1 from './cms-chain-to-same-name-root';
 
 export const CASES: AttackCase[] = [
   c0,
@@ -68,4 +69,5 @@ export const CASES: AttackCase[] = [
   po1,
   po2,
   po3,
+  cms1,
 ];
