@@ -6,8 +6,15 @@
 const label = (role: string | null, ...names: string[]) =>
   names.map((n) => `${role ? `[role="${role}"]` : ''}[aria-label="${n}" i]`).join(', ');
 
+/**
+ * A label that starts with one of the names: OWA appends keyboard help to the body's label ("Message
+ * body, press Alt+F10 to exit"), and the suffix changes with the build and the language.
+ */
+const labelPrefix = (role: string, ...names: string[]) =>
+  names.map((n) => `[role="${role}"][aria-label^="${n}" i]`).join(', ');
+
 export const LANDMARKS = {
-  composeBody: label('textbox', 'Message body', 'Cuerpo del mensaje'),
+  composeBody: labelPrefix('textbox', 'Message body', 'Cuerpo del mensaje'),
   to: label(null, 'To', 'Para'),
   cc: label(null, 'Cc'),
   bcc: label(null, 'Bcc', 'CCO'),

@@ -3,7 +3,8 @@
  * landmarks Sello's content script looks for (extension/content/owa/landmarks.ts), modelled on what
  * OWA shows: a message list (role=listbox "Message list"), a reading pane (role=main "Reading Pane")
  * where an S/MIME item appears, as in OWA without Microsoft's S/MIME control, as an attachment chip
- * "smime.p7m", and a compose form (To, Cc, "Add a subject", a contenteditable "Message body").
+ * "smime.p7m", and a compose form (To, Cc, "Add a subject", a contenteditable "Message body", optionally
+ * with OWA's real "Message body, press Alt+F10 to exit").
  * Navigation is client-side (history.pushState to /mail/inbox/id/<id>), as in OWA.
  * The messages and their ids come from the Graph stand-in's mailbox. Like OWA, the compose form
  * auto-saves its draft to the mailbox in plaintext (a Graph draft with the typed MIME) and shows its
@@ -71,6 +72,7 @@ function showMessage(id) {
   }
   pane.replaceChildren(...parts);
 }
+const COMPOSE_BODY_LABEL = document.body.dataset.composeBodyLabel;
 function showCompose(draftId) {
   const form = document.createElement('div');
   form.setAttribute('role', 'form');
@@ -79,7 +81,7 @@ function showCompose(draftId) {
   const to = field('To'); field('Cc'); const subject = field('Add a subject');
   const body = document.createElement('div');
   body.setAttribute('role', 'textbox');
-  body.setAttribute('aria-label', 'Message body');
+  body.setAttribute('aria-label', COMPOSE_BODY_LABEL);
   body.setAttribute('aria-multiline', 'true');
   body.contentEditable = 'true';
   body.style.minHeight = '120px';
@@ -110,22 +112,44 @@ window.addEventListener('popstate', route);
 load().then(route).then(() => { document.body.dataset.ready = 'true'; });
 `;
 
-const SHELL = `<!doctype html>
+const shell = (composeBodyLabel: string) => `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Mail - Outlook (stand-in)</title>
 <style>body{font:14px system-ui,sans-serif;margin:0;display:grid;grid-template-columns:280px 1fr;height:100vh}
 [aria-label="Message list"]{border-right:1px solid #ccc;overflow:auto}[role=option]{padding:8px;cursor:pointer}
 [aria-label="Reading Pane"]{padding:12px;overflow:auto}</style></head>
-<body><nav aria-label="Folders"><button id="new-mail" type="button">New mail</button>
+<body data-compose-body-label="${escapeAttribute(composeBodyLabel)}"><nav aria-label="Folders"><button id="new-mail" type="button">New mail</button>
 <button id="refresh" type="button">Refresh</button>
 <div role="listbox" aria-label="Message list"></div></nav>
 <div role="main" aria-label="Reading Pane"></div>
 <script src="/app.js"></script></body></html>`;
 
+/** The label real OWA gives the compose body: the name, then keyboard help (landmarks match the start). */
+export const OWA_COMPOSE_BODY_LABEL = 'Message body, press Alt+F10 to exit';
+
+export interface OwaFixtureOptions {
+  /**
+   * The compose body's aria-label. Defaults to the bare "Message body" because
+   * test/e2e/owa/owa-graph.test.ts selects the field by that exact label; pass OWA_COMPOSE_BODY_LABEL
+   * to get what real OWA shows.
+   */
+  composeBodyLabel?: string;
+}
+
+function escapeAttribute(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
+}
+
 export class OwaFixture {
   private server: Server | undefined;
   port = 0;
+  private readonly composeBodyLabel: string;
 
-  constructor(private readonly graph: GraphStandIn) {}
+  constructor(
+    private readonly graph: GraphStandIn,
+    options: OwaFixtureOptions = {},
+  ) {
+    this.composeBodyLabel = options.composeBodyLabel ?? 'Message body';
+  }
 
   /** The host:port to put into Sello's "additional OWA hosts" setting. */
   get host(): string {
@@ -168,7 +192,7 @@ export class OwaFixture {
     if (url.pathname === '/api/messages') return sendJson(res, 200, this.inbox());
     if (url.pathname === '/api/drafts' && req.method === 'POST') return this.saveDraft(req, res);
     if (url.pathname === '/' || url.pathname.startsWith('/mail')) {
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(SHELL);
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(shell(this.composeBodyLabel));
       return;
     }
     sendJson(res, 404, { error: 'not found' });
@@ -207,8 +231,8 @@ export class OwaFixture {
   }
 }
 
-export async function startOwaFixture(graph: GraphStandIn): Promise<OwaFixture> {
-  const f = new OwaFixture(graph);
+export async function startOwaFixture(graph: GraphStandIn, options?: OwaFixtureOptions): Promise<OwaFixture> {
+  const f = new OwaFixture(graph, options);
   await f.start();
   return f;
 }

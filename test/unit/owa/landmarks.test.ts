@@ -35,6 +35,28 @@ describe('OWA landmarks', () => {
     expect(c.root.querySelector<HTMLInputElement>(LANDMARKS.subject)!.value).toBe('Q3');
   });
 
+  it('finds the message body by the start of its label, as OWA appends keyboard help to it', () => {
+    for (const name of [
+      'Message body, press Alt+F10 to exit',
+      'message body',
+      'Cuerpo del mensaje, presione Alt+F10 para salir',
+    ]) {
+      const doc = dom(
+        `<div role="form"><div role="textbox" aria-label="${name}" contenteditable="true"></div></div>`,
+      );
+      expect(findCompose(doc)?.body.getAttribute('aria-label'), name).toBe(name);
+    }
+  });
+
+  it('does not take another textbox or a non-textbox labelled like the body for it', () => {
+    let doc = dom(`<div role="form"><div role="textbox" aria-label="Search message body"></div></div>`);
+    expect(findCompose(doc)).toBeNull();
+    doc = dom(
+      `<div role="form"><div role="region" aria-label="Message body, press Alt+F10 to exit"></div></div>`,
+    );
+    expect(findCompose(doc)).toBeNull();
+  });
+
   it('finds the Spanish labels too', () => {
     const doc = dom(`<div role="dialog"><div role="textbox" aria-label="Cuerpo del mensaje"></div></div>
       <div role="main" aria-label="Panel de lectura"></div>`);
