@@ -11,6 +11,7 @@ import { SelloError } from '../errors';
 import { parseSettings } from '../policy/validate-settings';
 import { managedSchema } from '../policy/managed-schema';
 import type { Settings } from '../policy/settings-definition';
+import { buildExtension } from './build-extension';
 import { packCrx } from './pack-crx';
 import { updateManifestXml } from './update-manifest';
 import { firefoxPoliciesJson, linuxPolicyJson, macMobileconfig, windowsRegFile } from './policy-artifacts';
@@ -26,8 +27,13 @@ export interface DeployBuildOptions {
   keyFile: string;
   updateUrl: string;
   outDir: string;
-  /** The built extension (extension/dist). */
+  /** The built extension (extension/dist, or a prebuilt copy the admin names). */
   extensionDir: string;
+  /**
+   * Builds extensionDir from source with this vite config: always (--rebuild) or only when it holds
+   * no built extension. Absent: extensionDir must already be built.
+   */
+  build?: { configFile: string; always: boolean };
   /** Overrides the manifest version, e.g. to roll out an update. */
   version?: string;
   importTrust: (bytes: Uint8Array, fileName: string) => Promise<TrustImport>;
@@ -96,8 +102,15 @@ export async function buildDeployment(o: DeployBuildOptions): Promise<DeployBuil
   if (anchors.size > 0) settings.trustAnchors = [...anchors];
   parseSettings(settings, 'settings with trust anchors');
 
+  if (o.build && (o.build.always || !existsSync(join(o.extensionDir, 'manifest.json')))) {
+    o.log(`building the extension into ${o.extensionDir}`);
+    await buildExtension({ configFile: o.build.configFile, outDir: o.extensionDir });
+  }
   if (!existsSync(join(o.extensionDir, 'manifest.json'))) {
-    throw new SelloError('io.no-build', `${o.extensionDir}: the extension is not built (npm run build)`);
+    throw new SelloError(
+      'io.no-build',
+      `${o.extensionDir}: no built extension here (add --rebuild to build it from this checkout)`,
+    );
   }
   await mkdir(o.outDir, { recursive: true });
   const staging = join(o.outDir, '.staging');

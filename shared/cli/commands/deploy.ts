@@ -3,7 +3,9 @@
  * CRX, its update manifest and browser policies; `serve` serves them; `from-smimeconfig` migrates
  * Exchange's Set-SmimeConfig. docs/admin-guide.md walks through it.
  */
+import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
@@ -31,7 +33,8 @@ interface BuildOpts {
   key: string;
   updateUrl: string;
   out: string;
-  extensionDir: string;
+  extensionDir?: string;
+  rebuild?: boolean;
   setVersion?: string;
   json?: boolean;
 }
@@ -47,7 +50,11 @@ export function register(program: Command): void {
     .requiredOption('--key <file>', "the admin's extension signing key (PEM); created when missing")
     .requiredOption('--update-url <url>', 'where browsers fetch updates, e.g. https://HOST/sello/updates.xml')
     .requiredOption('--out <dir>', 'output folder')
-    .option('--extension-dir <dir>', 'the built extension', join(REPO, 'extension', 'dist'))
+    .option(
+      '--extension-dir <dir>',
+      'a prebuilt extension to pack instead of building extension/dist from this checkout',
+    )
+    .option('--rebuild', 'build the extension from source even when it is already built')
     .option('--set-version <x.y.z>', 'override the extension version (to roll out an update)')
     .option('--json', 'print the result as JSON')
     .action(async (o: BuildOpts) => {
@@ -58,7 +65,13 @@ export function register(program: Command): void {
         keyFile: o.key,
         updateUrl: o.updateUrl,
         outDir: o.out,
-        extensionDir: o.extensionDir,
+        // The checkout's own dist is built when missing; a folder the admin names is used as it is
+        // unless --rebuild says otherwise (a mistyped path must not start a build somewhere odd).
+        extensionDir: o.extensionDir ?? join(REPO, 'extension', 'dist'),
+        build:
+          o.extensionDir === undefined || o.rebuild
+            ? { configFile: join(REPO, 'extension', 'vite.config.ts'), always: o.rebuild === true }
+            : undefined,
         version: o.setVersion,
         importTrust,
         log: (l) => {
@@ -86,15 +99,17 @@ export function register(program: Command): void {
     .command('serve')
     .description('serve a deployment folder over HTTP (any static web server does)')
     .requiredOption('--dir <dir>', 'the --out folder of deploy build')
-    .option('--port <n>', 'port', '8080')
+    .option('--port <n>', 'port (0: any free port, printed)', '8080')
     .option('--host <addr>', 'address to listen on', '127.0.0.1')
     .action(async (o: { dir: string; port: string; host: string }) => {
       const port = Number(o.port);
-      if (!Number.isInteger(port) || port < 1 || port > 65535) {
+      if (!/^\d+$/.test(o.port) || port > 65535) {
         throw new SelloError('usage.bad-port', `--port ${o.port}: not a port number`);
       }
-      await serveDirectory(o.dir, port, o.host);
-      process.stdout.write(`serving ${o.dir} on http://${o.host}:${port}/ (Ctrl-C stops)\n`);
+      if (!existsSync(o.dir)) throw new SelloError('io.read', `${o.dir}: no such folder`);
+      const server = await serveDirectory(o.dir, port, o.host);
+      const bound = (server.address() as AddressInfo).port;
+      process.stdout.write(`serving ${o.dir} on http://${o.host}:${bound}/ (Ctrl-C stops)\n`);
     });
 
   deploy
