@@ -100,6 +100,9 @@ async function nestedAppAuthToken(
   const msal = await import('@azure/msal-browser');
   pca.current ??= msal.createNestablePublicClientApplication({
     auth: { clientId: config.clientId, authority: `${config.authority.replace(/\/$/, '')}/${config.tenant}` },
+    // MSAL's default is sessionStorage, readable by any script on the add-in's origin for the life of
+    // the tab; the host already holds the session, so the pane keeps tokens in memory only.
+    cache: { cacheLocation: 'memoryStorage' },
   });
   const client = await pca.current;
   const scopes = config.scopes;

@@ -65,6 +65,7 @@ describe('TokenSource', () => {
         clientId: config.clientId,
         authority: 'https://login.microsoftonline.com/contoso.onmicrosoft.com',
       },
+      cache: { cacheLocation: 'memoryStorage' },
     });
     expect(msal.client.acquireTokenSilent).toHaveBeenCalledWith({
       scopes: config.scopes,
