@@ -2,7 +2,7 @@
  * Reading the files a command is given. Every failure becomes a SelloError whose message starts with the
  * file name, so the CLI prints one line that says which file and what is wrong with it.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeSync } from 'node:fs';
 import { looksLikePem, pemDecodeAll, fromUtf8 } from '../bytes';
 import type { CoreEnv } from '../env';
 import { SelloError } from '../errors';
@@ -93,7 +93,24 @@ export function loadCertificate(file: string): Uint8Array {
   return loadCertificates(file)[0]!;
 }
 
-/** Pieces are written in order rather than joined first: no second copy of a large message. */
-export function writeOutput(bytes: Uint8Array | readonly Uint8Array[]): void {
-  for (const piece of bytes instanceof Uint8Array ? [bytes] : bytes) process.stdout.write(piece);
+/** For waiting on a full non-blocking stdout without spinning. */
+const pause = new Int32Array(new SharedArrayBuffer(4));
+
+/**
+ * Pieces are written in order rather than joined first: no second copy of a large message. Each is
+ * written out completely before the next is asked for, since a piece may be a buffer that the next
+ * one reuses (encodeBase64LineChunks): hence writeSync, not a stream that could queue the buffer.
+ */
+export function writeOutput(bytes: Uint8Array | Iterable<Uint8Array>): void {
+  for (const piece of bytes instanceof Uint8Array ? [bytes] : bytes) {
+    for (let off = 0; off < piece.length;) {
+      try {
+        off += writeSync(1, piece, off, piece.length - off);
+      } catch (e) {
+        // stdout may be a non-blocking pipe whose reader is behind: wait for it rather than fail.
+        if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') throw e;
+        Atomics.wait(pause, 0, 0, 5);
+      }
+    }
+  }
 }

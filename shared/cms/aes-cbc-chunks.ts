@@ -12,30 +12,34 @@ const BLOCK = 16;
 // WebCrypto's typings want ArrayBuffer-backed views; these never sit on a SharedArrayBuffer.
 const view = (b: Uint8Array): Uint8Array<ArrayBuffer> => b as Uint8Array<ArrayBuffer>;
 
-/** PKCS#7-padded AES-CBC encryption of `content`, as `subtle.encrypt` would give it in one call. */
+/**
+ * PKCS#7-padded AES-CBC encryption of `content`, as `subtle.encrypt` would give it in one call, in
+ * pieces: each is WebCrypto's own result buffer, so the ciphertext is never copied into a joined one.
+ */
 export async function encryptCbcChunked(
   subtle: SubtleCrypto,
   key: CryptoKey,
   iv: Uint8Array,
   content: Uint8Array,
-): Promise<Uint8Array> {
-  const out = new Uint8Array((Math.floor(content.length / BLOCK) + 1) * BLOCK);
+): Promise<Uint8Array[]> {
+  const pieces: Uint8Array[] = [];
   let chain = iv;
   let i = 0;
   // Every chunk but the last: WebCrypto pads each call, so its extra final block (the encrypted
-  // padding) is dropped and the chain goes on from the chunk's real last block.
+  // padding) is left out and the chain goes on from the chunk's real last block.
   for (; content.length - i > CHUNK; i += CHUNK) {
     const part = await subtle.encrypt(
       { name: 'AES-CBC', iv: view(chain) },
       key,
       view(content.subarray(i, i + CHUNK)),
     );
-    out.set(new Uint8Array(part, 0, CHUNK), i);
-    chain = out.slice(i + CHUNK - BLOCK, i + CHUNK);
+    const piece = new Uint8Array(part, 0, CHUNK);
+    pieces.push(piece);
+    chain = piece.subarray(CHUNK - BLOCK);
   }
   const last = await subtle.encrypt({ name: 'AES-CBC', iv: view(chain) }, key, view(content.subarray(i)));
-  out.set(new Uint8Array(last), i);
-  return out;
+  pieces.push(new Uint8Array(last));
+  return pieces;
 }
 
 /**

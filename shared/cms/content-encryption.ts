@@ -23,7 +23,8 @@ export interface EncryptedContent {
   cek: Uint8Array;
   /** contentEncryptionAlgorithm with its parameters, DER. */
   algorithm: Uint8Array;
-  ciphertext: Uint8Array;
+  /** In order; several pieces for a large CBC content (see aes-cbc-chunks.ts), never joined here. */
+  ciphertext: Uint8Array[];
   /** GCM only: the authentication tag (AuthEnvelopedData.mac). */
   mac: Uint8Array | null;
 }
@@ -58,7 +59,7 @@ export async function encryptContent(
   return {
     cek,
     algorithm: derAlgorithm(oid, derSequence(derOctetString(iv), derInteger(GCM_ICV))),
-    ciphertext: sealed.subarray(0, sealed.length - GCM_ICV),
+    ciphertext: [sealed.subarray(0, sealed.length - GCM_ICV)],
     mac: sealed.subarray(sealed.length - GCM_ICV),
   };
 }

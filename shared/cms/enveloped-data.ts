@@ -12,7 +12,7 @@ import { OID } from './algorithms';
 import { encodeAuthEnvelopedData, parseAuthEnvelopedData } from './auth-enveloped-data';
 import { contentCipherInfo, decryptContent, encryptContent, type WritableCipher } from './content-encryption';
 import { malformed, parseContentInfo, readingCms } from './content-info';
-import { derBytes, derInteger, derOid, derSetOf, tlvParts } from './der-writer';
+import { derBytes, derInteger, derOid, derSetOf, tlvParts, type DerParts } from './der-writer';
 import { parseEncryptedContentInfo, type ParsedEnvelope } from './encrypted-content-info';
 import type { KeyTransport } from './key-transport';
 import { buildRecipientInfos, recoverContentKey } from './recipient-infos';
@@ -34,6 +34,17 @@ export async function createEnvelopedData(
   opts: CreateEnvelopedDataOptions,
   env: CoreEnv,
 ): Promise<Uint8Array> {
+  return derBytes(await createEnvelopedDataParts(opts, env));
+}
+
+/**
+ * `createEnvelopedData` as pieces whose concatenation is the DER: a caller that base64-encodes or
+ * writes the result takes the ciphertext where it is instead of from a second message-sized copy.
+ */
+export async function createEnvelopedDataParts(
+  opts: CreateEnvelopedDataOptions,
+  env: CoreEnv,
+): Promise<DerParts> {
   if (!CIPHERS.has(opts.cipher)) {
     throw new SelloError(
       'cms.unsupported-algorithm',
@@ -50,11 +61,14 @@ export async function createEnvelopedData(
   const { infos, allVersion0 } = await buildRecipientInfos(opts.recipients, sealed.cek, opts, env);
   // encodeEncryptedContentInfo and encodeContentInfo, kept in pieces so that the ciphertext (the whole
   // message) is copied once into the output rather than once per nesting level.
-  const eci = tlvParts(0x30, derOid(OID.data), sealed.algorithm, tlvParts(0x80, sealed.ciphertext));
-  if (sealed.mac) return encodeAuthEnvelopedData(infos, derBytes(eci), sealed.mac);
+  const eci = tlvParts(0x30, derOid(OID.data), sealed.algorithm, tlvParts(0x80, ...sealed.ciphertext));
+  if (sealed.mac) {
+    const aed = encodeAuthEnvelopedData(infos, derBytes(eci), sealed.mac);
+    return { pieces: [aed], length: aed.length };
+  }
   // RFC 5652 §6.1: version 0 only when every RecipientInfo is version 0 (KTRI by issuer and serial).
   const ed = tlvParts(0x30, derInteger(allVersion0 ? 0 : 2), derSetOf(infos), eci);
-  return derBytes(tlvParts(0x30, derOid(OID.envelopedData), tlvParts(0xa0, ed)));
+  return tlvParts(0x30, derOid(OID.envelopedData), tlvParts(0xa0, ed));
 }
 
 /** EnvelopedData ::= SEQUENCE { version, originatorInfo [0] OPTIONAL, recipientInfos, encryptedContentInfo, unprotectedAttrs [1] OPTIONAL } */

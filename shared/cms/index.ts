@@ -18,6 +18,7 @@ export {
 } from './signed-data';
 export {
   createEnvelopedData,
+  createEnvelopedDataParts,
   decryptEnvelopedData,
   type CreateEnvelopedDataOptions,
   type Decryption,

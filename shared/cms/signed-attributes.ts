@@ -17,6 +17,7 @@ import {
   retag,
   tlv,
 } from './der-writer';
+import { preferenceFrom, type EncryptionKeyPreference } from './encryption-key-preference';
 import { certificateId, issuerAndSerialNumber } from './recipient-id';
 
 const malformed = (): SelloError =>
@@ -85,19 +86,42 @@ export interface ReadAttributes {
   contentType: string | null;
   messageDigest: Uint8Array | null;
   signingTime: Date | null;
+  /** RFC 8551 §2.5.3: the certificate the signer wants mail encrypted to; null when absent or unreadable. */
+  encryptionKeyPreference: EncryptionKeyPreference | null;
 }
 
 /**
- * The attributes verification needs. RFC 5652 §11.1-11.3: contentType, messageDigest and signingTime
- * are single-valued and appear at most once; anything else is malformed.
+ * The attributes verification needs, and the signer's encryption key preference. RFC 5652 §11.1-11.3:
+ * contentType, messageDigest and signingTime are single-valued and appear at most once; anything
+ * else is malformed.
  */
 export function readSignedAttributes(items: asn1js.AsnType[]): ReadAttributes {
-  const out: ReadAttributes = { contentType: null, messageDigest: null, signingTime: null };
+  const out: ReadAttributes = {
+    contentType: null,
+    messageDigest: null,
+    signingTime: null,
+    encryptionKeyPreference: null,
+  };
   const seen = new Set<string>();
   for (const item of items) {
     const [typeNode, valuesNode] = sequence(item, malformed, 2, 2);
     const type = oid(typeNode, malformed);
     const values = setItems(valuesNode, malformed);
+    if (type === OID.encryptionKeyPreference) {
+      // Only a hint for the address book: one Sello cannot read (or a repeated or multi-valued one,
+      // which RFC 8551 does not allow) is dropped, and the signature is judged as if it were absent.
+      const v = values[0];
+      out.encryptionKeyPreference = null;
+      if (!seen.has(type) && values.length === 1 && v) {
+        try {
+          out.encryptionKeyPreference = preferenceFrom(v);
+        } catch {
+          // unreadable: no preference (see above)
+        }
+      }
+      seen.add(type);
+      continue;
+    }
     const single = type === OID.contentType || type === OID.messageDigest || type === OID.signingTime;
     if (!single) continue;
     if (seen.has(type) || values.length !== 1) throw malformed();

@@ -35,6 +35,7 @@ import {
   tlv,
 } from './der-writer';
 import { certificateId, issuerAndSerialNumber, namesCertificate } from './recipient-id';
+import type { EncryptionKeyPreference } from './encryption-key-preference';
 import { buildSignedAttributes, readSignedAttributes } from './signed-attributes';
 import {
   describeSignatureAlgorithm,
@@ -142,6 +143,8 @@ export interface SignerCheck {
   intact: boolean;
   /** MD5 or SHA-1 in the digest or the signature. */
   weak: boolean;
+  /** The signed SMIMEEncryptionKeyPreference attribute, when present and readable. */
+  encryptionKeyPreference: EncryptionKeyPreference | null;
   errors: { code: ErrorCode; message: string }[];
 }
 
@@ -219,6 +222,7 @@ async function checkSigner(
     signingTime: null,
     intact: false,
     weak: false,
+    encryptionKeyPreference: null,
     errors: [],
   };
   const fail = (code: ErrorCode, message: string): SignerCheck => {
@@ -248,6 +252,7 @@ async function checkSigner(
     return fail('cms.malformed', 'The signer information is not well-formed.');
   }
   check.signingTime = attrs?.signingTime ?? null;
+  check.encryptionKeyPreference = attrs?.encryptionKeyPreference ?? null;
   const sigHash = describeSignatureAlgorithm(sigAlgNode, digestInfo?.name ?? 'SHA-256').hash;
   check.weak = (digestInfo ? digestInfo.weak : false) || weakDigest(sigHash);
 

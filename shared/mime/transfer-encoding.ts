@@ -2,6 +2,7 @@
  * Content-Transfer-Encoding (RFC 2045 §6) on bytes: base64 and quoted-printable both ways, without
  * converting bodies to strings, so 32 MB attachments cost one output buffer each.
  */
+import { concatBytes } from '../bytes';
 import { SelloError } from '../errors';
 import { getHeader } from './header-block';
 import type { MimeEntity } from './types';
@@ -85,6 +86,60 @@ export function encodeBase64Lines(b: Uint8Array, width = 76): Uint8Array {
   const out = new Uint8Array(base64LinesLength(b.length, width));
   encodeBase64LinesInto(b, out, 0, width);
   return out;
+}
+
+/** Octets of input per chunk of `encodeBase64LineChunks`: whole 57-octet lines, about 1.2 MiB of output. */
+const CHUNK_LINES = 16384;
+
+/**
+ * `encodeBase64Lines` of the concatenation of `pieces`, produced a chunk at a time (each chunk ends on
+ * a line, the next starts with its CRLF), so a large DER (a 32 MB EnvelopedData in pieces) is neither
+ * joined nor held a second time as base64. Each chunk is a view of one buffer that the next overwrites:
+ * copy or write it out (synchronously) before asking for the next.
+ */
+export function* encodeBase64LineChunks(
+  pieces: readonly Uint8Array[],
+  width = 76,
+): Generator<Uint8Array, void, undefined> {
+  // Chunks end on a line only when a line is whole groups of four characters.
+  if (width % 4 !== 0) {
+    const all = concatBytes(...pieces);
+    if (all.length > 0) yield encodeBase64Lines(all, width);
+    return;
+  }
+  const chunk = (width / 4) * 3 * CHUNK_LINES;
+  const stage = new Uint8Array(chunk);
+  // One output buffer for every chunk: tens of 1 MiB buffers dropped one after the other would wait
+  // for a garbage collection (V8 lets external memory grow by 64 MB first) and add to the peak.
+  const out = new Uint8Array(2 + base64LinesLength(chunk, width));
+  out.set([13, 10]);
+  let filled = 0;
+  let first = true;
+  const encode = (input: Uint8Array): Uint8Array => {
+    const from = first ? 2 : 0;
+    first = false;
+    return out.subarray(from, encodeBase64LinesInto(input, out, 2, width));
+  };
+  for (const p of pieces) {
+    let off = 0;
+    while (off < p.length) {
+      // A whole chunk inside one piece (the ciphertext) is encoded where it is, not staged.
+      if (filled === 0 && p.length - off >= chunk) {
+        yield encode(p.subarray(off, off + chunk));
+        off += chunk;
+        continue;
+      }
+      const take = Math.min(chunk - filled, p.length - off);
+      stage.set(p.subarray(off, off + take), filled);
+      filled += take;
+      off += take;
+      if (filled === chunk) {
+        yield encode(stage);
+        filled = 0;
+      }
+    }
+  }
+  if (filled > 0) yield encode(stage.subarray(0, filled));
 }
 
 /**

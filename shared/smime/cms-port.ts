@@ -6,8 +6,9 @@ import * as pkijs from 'pkijs';
 import { equalBytes } from '../bytes';
 import type { CoreEnv } from '../env';
 import type { ErrorCode } from '../errors';
+import type { EncryptionKeyPreference } from '../cms/encryption-key-preference';
 import type { Identity } from '../keys/identity';
-import { createEnvelopedData, createSignedData, decryptEnvelopedData, verifySignedData } from '../cms';
+import { createEnvelopedDataParts, createSignedData, decryptEnvelopedData, verifySignedData } from '../cms';
 import type { EncryptOptions } from './encrypt';
 
 export const OID = {
@@ -40,6 +41,7 @@ export interface SignerCheck {
   digestAlgorithm: string;
   signatureAlgorithm: string;
   signingTime: Date | null;
+  encryptionKeyPreference: EncryptionKeyPreference | null;
   errors: { code: ErrorCode; message: string }[];
 }
 
@@ -125,6 +127,7 @@ export async function checkSignature(
       digestAlgorithm: s.digestAlgorithm,
       signatureAlgorithm: s.signatureAlgorithm,
       signingTime: s.signingTime,
+      encryptionKeyPreference: s.encryptionKeyPreference,
       errors: mismatch ? [mismatch, ...s.errors] : s.errors,
     })),
     certificates: r.certificates,
@@ -161,13 +164,14 @@ export async function createSignature(input: SignInput, env: CoreEnv): Promise<U
   );
 }
 
-export async function createEnvelope(
+/** The EnvelopedData DER as pieces in order (the ciphertext is one of them, not copied). */
+export async function createEnvelopePieces(
   content: Uint8Array,
   recipients: Uint8Array[],
   opts: EncryptOptions,
   env: CoreEnv,
-): Promise<Uint8Array> {
-  return createEnvelopedData({ content, recipients, ...opts }, env);
+): Promise<Uint8Array[]> {
+  return (await createEnvelopedDataParts({ content, recipients, ...opts }, env)).pieces;
 }
 
 /** Errors: cms.malformed, cms.no-recipient (not encrypted to this key), otherwise only cms.decrypt-failed. */

@@ -8,8 +8,8 @@ import type { CoreEnv } from '../env';
 import { SelloError } from '../errors';
 import type { Identity } from '../keys/identity';
 import { canonicalize } from '../mime/canonicalize';
-import { base64LinesLength, encodeBase64LinesInto } from '../mime/transfer-encoding';
-import { createEnvelope } from './cms-port';
+import { base64LinesLength, encodeBase64LineChunks } from '../mime/transfer-encoding';
+import { createEnvelopePieces } from './cms-port';
 import { splitTopLevel } from './message-parts';
 import { signMessage, type SignOptions } from './sign';
 
@@ -33,10 +33,31 @@ export async function encryptMessage(
   opts: EncryptOptions,
   env: CoreEnv,
 ): Promise<Uint8Array> {
+  const { length, chunks } = await encryptMessageChunks(message, recipients, opts, env);
+  // One output buffer, filled chunk by chunk: the base64 body is never held twice.
+  const out = new Uint8Array(length);
+  let o = 0;
+  for (const c of chunks) {
+    out.set(c, o);
+    o += c.length;
+  }
+  return out;
+}
+
+/**
+ * `encryptMessage` as its total length and the chunks that make it up, produced as they are consumed
+ * (the base64 of the EnvelopedData about 1 MiB at a time), for a writer that passes each one on.
+ */
+export async function encryptMessageChunks(
+  message: Uint8Array,
+  recipients: Uint8Array[],
+  opts: EncryptOptions,
+  env: CoreEnv,
+): Promise<{ length: number; chunks: Iterable<Uint8Array> }> {
   if (recipients.length === 0)
     throw new SelloError('smime.no-recipient', 'There is no recipient to encrypt to.');
   const { headers, entity } = splitTopLevel(message);
-  const der = await createEnvelope(canonicalize(entity), recipients, opts, env);
+  const der = await createEnvelopePieces(canonicalize(entity), recipients, opts, env);
   const gcm = opts.cipher.endsWith('-gcm');
   const head = utf8(
     'MIME-Version: 1.0\r\n' +
@@ -45,13 +66,18 @@ export async function encryptMessage(
       'Content-Transfer-Encoding: base64\r\n' +
       'Content-Disposition: attachment; filename="smime.p7m"\r\n\r\n',
   );
-  // One output buffer: the base64 body is written in place rather than encoded and copied again.
-  const out = new Uint8Array(headers.length + head.length + base64LinesLength(der.length) + CRLF.length);
-  out.set(headers, 0);
-  out.set(head, headers.length);
-  const o = encodeBase64LinesInto(der, out, headers.length + head.length);
-  out.set(CRLF, o);
-  return out;
+  let derLength = 0;
+  for (const p of der) derLength += p.length;
+  function* chunks(): Generator<Uint8Array, void, undefined> {
+    yield headers;
+    yield head;
+    yield* encodeBase64LineChunks(der);
+    yield CRLF;
+  }
+  return {
+    length: headers.length + head.length + base64LinesLength(derLength) + CRLF.length,
+    chunks: chunks(),
+  };
 }
 
 /** Sign, then encrypt (RFC 8551 §3.6): the signature is inside, so it is hidden and integrity-protects CBC. */
@@ -65,4 +91,17 @@ export async function signAndEncrypt(
 ): Promise<Uint8Array> {
   const signed = await signMessage(message, signer, signOpts, env);
   return encryptMessage(signed, recipients, opts, env);
+}
+
+/** `signAndEncrypt` as chunks, like `encryptMessageChunks`. */
+export async function signAndEncryptChunks(
+  message: Uint8Array,
+  signer: Identity,
+  signOpts: SignOptions,
+  recipients: Uint8Array[],
+  opts: EncryptOptions,
+  env: CoreEnv,
+): Promise<{ length: number; chunks: Iterable<Uint8Array> }> {
+  const signed = await signMessage(message, signer, signOpts, env);
+  return encryptMessageChunks(signed, recipients, opts, env);
 }

@@ -111,6 +111,7 @@ function signerResult(check: SignatureCheck['signers'][number]): SignerInfoResul
     signatureAlgorithm: check.signatureAlgorithm,
     intact: check.intact,
     weak,
+    ...(check.encryptionKeyPreference ? { encryptionKeyPreference: check.encryptionKeyPreference } : {}),
     trust: null,
     errors,
   };
@@ -140,6 +141,7 @@ async function verifyLayer(
     form,
     coveredPath,
     signers: check.signers.map(signerResult),
+    certificates: check.certificates,
     ignored: null,
   };
   state.layers.push(layer);

@@ -3,6 +3,7 @@
  * as is), the read frames render it and tests assert on it. It says exactly what was and was not
  * encrypted or signed. Binary fields are DER/bytes in memory; `verdictToJSON` makes it printable.
  */
+import type { EncryptionKeyPreference } from '../cms/encryption-key-preference';
 import type { ErrorCode } from '../errors';
 
 export type HashName = 'SHA-1' | 'SHA-256' | 'SHA-384' | 'SHA-512' | 'MD5' | string;
@@ -42,6 +43,11 @@ export interface SignerInfoResult {
   intact: boolean;
   /** Digest or signature algorithm is MD5/SHA-1: shown as weak, and not counted as valid by default. */
   weak: boolean;
+  /**
+   * The signed SMIMEEncryptionKeyPreference (RFC 8551 §2.5.3): the certificate the signer wants mail
+   * encrypted to, often another one the message carries. Absent when the signer named none.
+   */
+  encryptionKeyPreference?: EncryptionKeyPreference;
   /** Set by the chain validator; null when no validator ran. */
   trust: TrustResult | null;
   errors: VerdictIssue[];
@@ -53,6 +59,8 @@ export interface SignatureLayer {
   /** MIME path of the entity this signature covers inside the opened message ('' is the root). */
   coveredPath: string;
   signers: SignerInfoResult[];
+  /** Every certificate the SignedData carried (the signer's, its chain, an encryption certificate). */
+  certificates?: Uint8Array[];
   /**
    * Why this signature does not count for the verdict, or null when it does. An outermost signature
    * directly around an encryption layer signs ciphertext (typically a transport signature added by a
@@ -136,6 +144,8 @@ export interface SignerJSON {
   validNow: boolean | null;
   /** Worst revocation status on the path; null when no chain validation ran. */
   revocation: TrustResult['revocation'] | null;
+  /** SMIMEEncryptionKeyPreference as hex (issuer Name DER + serial, or a subjectKeyIdentifier); null when absent. */
+  encryptionKeyPreference: EncryptionKeyPreference | null;
   errors: VerdictIssue[];
   /** Index of its layer in `layers` (outside in). */
   layer: number;
@@ -184,6 +194,7 @@ export function verdictToJSON(v: Verdict): VerdictJSON {
         validAtSigningTime: s.trust ? s.trust.validAtSigningTime : null,
         validNow: s.trust ? s.trust.validNow : null,
         revocation: s.trust ? s.trust.revocation : null,
+        encryptionKeyPreference: s.encryptionKeyPreference ?? null,
         errors: [...s.errors, ...(s.trust?.issues ?? [])],
         layer: index,
         ignored: layer.ignored,

@@ -5,6 +5,7 @@
  */
 import { fromBase64, fromUtf8, toBase64 } from '../../../shared/bytes';
 import { defaultEnv } from '../../../shared/env';
+import { harvestVerdict } from '../../../shared/directory/harvest';
 import { SelloError } from '../../../shared/errors';
 import type { Verdict } from '../../../shared/smime/verdict';
 import { addressBook } from '../address-book';
@@ -190,18 +191,9 @@ export async function openForReading(
     },
     env,
   );
-  if (settings.harvestCertificates && verdict.valid) {
-    // Only the certificate of a signature that verified: an unverified one could be anybody's.
-    const book = addressBook();
-    for (const layer of verdict.layers) {
-      if (layer.kind !== 'signed') continue;
-      for (const signer of layer.signers) {
-        if (signer.intact && !signer.weak && signer.certificate) {
-          await book.harvestFromVerifiedMessage({ signerCertificate: signer.certificate });
-        }
-      }
-    }
-  }
+  // Only certificates of a signature that verified (an unverified one could be anybody's), with the
+  // encryption certificate the signer named in SMIMEEncryptionKeyPreference filed as preferred.
+  if (settings.harvestCertificates) await harvestVerdict(addressBook(), verdict);
   return {
     verdict: toVerdictView(verdict, settings.senderCertificateAttributesToDisplay),
     display: verdict.content ? displayFor(verdict.content, verdict) : null,

@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import { defaultEnv } from '../../env';
-import { encryptMessage, signAndEncrypt, type EncryptOptions } from '../../smime/encrypt';
+import { encryptMessageChunks, signAndEncryptChunks, type EncryptOptions } from '../../smime/encrypt';
 import { aboutFile, loadCertificate, loadIdentity, readInput, writeOutput } from '../input-files';
 
 const CIPHERS: Record<string, EncryptOptions['cipher']> = {
@@ -42,7 +42,7 @@ export function register(program: Command): void {
       const message = readInput(file);
       const out = await aboutFile(file, () =>
         signer
-          ? signAndEncrypt(
+          ? signAndEncryptChunks(
               message,
               signer,
               { form: 'detached', hash: 'SHA-256', pss: false, chain: 'no-root' },
@@ -50,8 +50,9 @@ export function register(program: Command): void {
               opts,
               env,
             )
-          : encryptMessage(message, recipients, opts, env),
+          : encryptMessageChunks(message, recipients, opts, env),
       );
-      writeOutput(out);
+      // Each chunk is written and dropped before the next is encoded.
+      writeOutput(out.chunks);
     });
 }

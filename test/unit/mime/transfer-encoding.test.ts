@@ -6,7 +6,8 @@ import {
   encodeBase64Lines,
   encodeQuotedPrintable,
 } from '../../../shared/mime';
-import { fromUtf8, utf8 } from '../../../shared/bytes';
+import { encodeBase64LineChunks } from '../../../shared/mime/transfer-encoding';
+import { concatBytes, equalBytes, fromUtf8, utf8 } from '../../../shared/bytes';
 
 /** What quoted-printable text mode promises: the same bytes, with every line end as CRLF. */
 const latin1 = (b: Uint8Array) => Buffer.from(b).toString('latin1');
@@ -58,5 +59,46 @@ describe('transfer encodings', () => {
       expect.objectContaining({ code: 'mime.malformed' }),
     );
     expect(decodeBase64Bytes(utf8(' QU\r\nJD '))).toEqual(utf8('ABC'));
+  });
+});
+
+describe('base64 in chunks', () => {
+  const CHUNK = 57 * 16384; // input octets per chunk: whole 76-character lines
+
+  function joined(pieces: Uint8Array[], width?: number): Uint8Array {
+    // Each chunk is overwritten by the next, so it is copied as it comes.
+    const copies: Uint8Array[] = [];
+    for (const c of encodeBase64LineChunks(pieces, width)) copies.push(c.slice());
+    return concatBytes(...copies);
+  }
+
+  function bytes(n: number, seed: number): Uint8Array {
+    const b = new Uint8Array(n);
+    for (let i = 0; i < n; i++) b[i] = (i * 7 + seed + (i >> 9)) & 0xff;
+    return b;
+  }
+
+  it('gives the bytes of encodeBase64Lines over the joined pieces, however they are cut', () => {
+    const splits = [
+      [0],
+      [1],
+      [2, 1],
+      [57, 57],
+      [CHUNK],
+      [CHUNK + 1],
+      [5, CHUNK - 5],
+      [100, 2 * CHUNK + 7, 2, 1],
+      [CHUNK - 1, 1, CHUNK],
+    ];
+    for (const sizes of splits) {
+      const pieces = sizes.map((n, k) => bytes(n, k));
+      const expected = encodeBase64Lines(concatBytes(...pieces));
+      expect(equalBytes(joined(pieces), expected), sizes.join('+')).toBe(true);
+    }
+  });
+
+  it('falls back to one chunk for a line width that is not whole groups of four', () => {
+    const pieces = [bytes(100, 1), bytes(31, 2)];
+    expect(fromUtf8(joined(pieces, 30))).toBe(fromUtf8(encodeBase64Lines(concatBytes(...pieces), 30)));
   });
 });
