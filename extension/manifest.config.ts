@@ -6,11 +6,16 @@
  */
 import { defineManifest } from '@crxjs/vite-plugin';
 
-/** Outlook on the web origins that may embed the compose and read frames (content script, next issue). */
+/**
+ * Outlook on the web origins that get the content script: Microsoft 365 work and school accounts, and
+ * outlook.live.com for personal Microsoft accounts (graphTenantId `consumers` or `common`, docs/owa.md).
+ * Kept equal to MICROSOFT_OWA_ORIGINS in background/graph/owa-hosts.ts (a unit test checks it).
+ */
 export const OWA_MATCHES = [
   'https://outlook.office.com/*',
   'https://outlook.office365.com/*',
   'https://outlook.cloud.microsoft/*',
+  'https://outlook.live.com/*',
 ];
 
 /**

@@ -9,6 +9,8 @@ export const MICROSOFT_OWA_ORIGINS = [
   'https://outlook.office.com',
   'https://outlook.office365.com',
   'https://outlook.cloud.microsoft',
+  // Personal Microsoft accounts (Outlook.com); their Graph sign-in uses the `consumers` tenant.
+  'https://outlook.live.com',
 ];
 
 /** The origin a host[:port] stands for. */

@@ -7,7 +7,12 @@ import { describe, expect, it } from 'vitest';
 import { fromUtf8, utf8 } from '../../../shared/bytes';
 import { SEND_MAIL_MAX_BASE64 } from '../../../shared/graph/graph-client';
 import { fitsSendMail, largePayload } from '../../../extension/background/graph/large-payload';
-import { hostPattern, owaHostOrigin } from '../../../extension/background/graph/owa-hosts';
+import { OWA_MATCHES } from '../../../extension/manifest.config';
+import {
+  hostPattern,
+  MICROSOFT_OWA_ORIGINS,
+  owaHostOrigin,
+} from '../../../extension/background/graph/owa-hosts';
 import { checkOwaSender } from '../../../extension/background/graph/owa-sender-check';
 import { htmlToText, quoteShown, toRestId } from '../../../extension/background/graph/reply-quote';
 
@@ -20,6 +25,7 @@ const tab = { tab: { id: 7 }, frameId: 0, id: self.id };
 describe('the OWA content-script sender check', () => {
   it('accepts the top frame of a Microsoft 365 OWA tab and of an added host', () => {
     expect(checkOwaSender({ ...tab, url: 'https://outlook.office.com/mail/' }, self, [])).toBe(7);
+    expect(checkOwaSender({ ...tab, url: 'https://outlook.live.com/mail/0/' }, self, [])).toBe(7);
     expect(
       checkOwaSender(
         { ...tab, url: 'https://mail.contoso.example/owa/', origin: 'https://mail.contoso.example' },
@@ -39,11 +45,20 @@ describe('the OWA content-script sender check', () => {
       );
     refused({ ...tab, url: 'https://evil.example/' });
     refused({ ...tab, url: 'http://outlook.office.com/mail/' });
+    refused({ ...tab, url: 'https://outlook.live.com.evil.example/mail/' });
     refused({ ...tab, url: 'http://127.0.0.1:9999/' }, ['127.0.0.1:8123']);
     refused({ ...tab, frameId: 3, url: 'https://outlook.office.com/mail/' });
     refused({ ...tab, id: 'otherextensionotherextensionothe', url: 'https://outlook.office.com/mail/' });
     refused({ ...tab, url: 'https://outlook.office.com/mail/', origin: 'https://evil.example' });
     refused({ id: self.id, url: 'https://outlook.office.com/mail/' });
+  });
+});
+
+describe('the Microsoft OWA hosts', () => {
+  it('are the same in the manifest (content script) and the sender check, outlook.live.com included', () => {
+    const fromManifest = OWA_MATCHES.map((m) => new URL(m.replace(/\/\*$/, '/')).origin);
+    expect([...fromManifest].sort()).toEqual([...MICROSOFT_OWA_ORIGINS].sort());
+    expect(MICROSOFT_OWA_ORIGINS).toContain('https://outlook.live.com');
   });
 });
 
