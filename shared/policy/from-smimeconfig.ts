@@ -31,8 +31,22 @@ const PLUMBING = new Set([
   'Identity', 'Id', 'Name', 'AdminDisplayName', 'ExchangeVersion', 'DistinguishedName', 'Guid',
   'ObjectCategory', 'ObjectClass', 'WhenChanged', 'WhenCreated', 'WhenChangedUTC', 'WhenCreatedUTC',
   'OrganizationId', 'OriginatingServer', 'IsValid', 'ObjectState', 'PSComputerName', 'RunspaceId',
-  'PSShowComputerName', 'SMIMECertificatesExpiryDate', 'SMIMEExpiredCertificateThumbprint',
+  'PSShowComputerName',
 ]); // prettier-ignore
+
+/**
+ * Why each weak algorithm is never written. Set-SmimeConfig may still name them; the migration writes
+ * the strong default instead and says that allowLegacyAlgorithms only lets Sello read old mail.
+ */
+const WEAK_REASON: Record<string, string> = {
+  md5: 'MD5 (collisions are practical)',
+  sha1: 'SHA-1 (collisions are practical)',
+  des: 'DES (a 56-bit key is brute-forced)',
+  rc2: 'RC2 (40-128-bit keys and an obsolete design)',
+  '3des': '3DES (a 64-bit block: Sweet32; withdrawn by NIST)',
+};
+const READ_ONLY_LEGACY =
+  'to still read old mail that uses it, set allowLegacyAlgorithms, which is for reading only and never used for sending';
 
 // CryptoAPI ALG_IDs as Set-SmimeConfig takes them (hex, optionally ":keylength").
 const HASH_ALG: Record<string, 'sha256' | 'sha384' | 'sha512' | 'sha1' | 'md5'> = {
@@ -207,7 +221,7 @@ export async function fromSmimeConfig(json: unknown, deps: MappingDeps): Promise
           line(
             p,
             'changed',
-            `signingHash = sha256: Sello never signs with ${alg.toUpperCase()} (collisions are practical); reading such signatures needs allowLegacyAlgorithms`,
+            `signingHash = sha256: Sello never signs with ${WEAK_REASON[alg]}, so the strong default is written instead; ${READ_ONLY_LEGACY}`,
           );
         } else line(p, 'not-mapped', `unknown signing algorithm ${JSON.stringify(value)}`);
         break;
@@ -237,7 +251,7 @@ export async function fromSmimeConfig(json: unknown, deps: MappingDeps): Promise
           line(
             p,
             'changed',
-            `encryptionAlgorithm = aes-256-cbc: Sello never encrypts with ${alg.toUpperCase()} (weak); reading it needs allowLegacyAlgorithms`,
+            `encryptionAlgorithm = aes-256-cbc: Sello never encrypts with ${WEAK_REASON[alg]}, so the strong default is written instead; ${READ_ONLY_LEGACY}`,
           );
         } else line(p, 'not-mapped', `unknown encryption algorithm ${JSON.stringify(value)}`);
         break;
@@ -312,6 +326,30 @@ export async function fromSmimeConfig(json: unknown, deps: MappingDeps): Promise
           p,
           'ignored',
           'not needed: the browser updates Sello from the update URL (ExtensionInstallForcelist)',
+        );
+        break;
+      case 'OWACopyRecipientHeaders':
+        line(
+          p,
+          'ignored',
+          'Microsoft documents this parameter only as reserved for internal use, with no behaviour to carry over',
+        );
+        break;
+      // Get-SmimeConfig prints these about the uploaded SST; Set-SmimeConfig cannot set them.
+      case 'SMIMECertificatesExpiryDate':
+        line(
+          p,
+          'ignored',
+          `read-only status of the uploaded SST (${JSON.stringify(value)}), not a setting; \`sello trust import\` lists each CA's validity`,
+        );
+        break;
+      case 'SMIMEExpiredCertificateThumbprint':
+        line(
+          p,
+          'ignored',
+          value === null || value === ''
+            ? 'read-only status of the uploaded SST, not a setting: Exchange reports no expired CA'
+            : `read-only status of the uploaded SST, not a setting: Exchange reports an expired CA (${JSON.stringify(value)}); expired CAs are left out of trustAnchors`,
         );
         break;
       case 'OWAUseSecondaryProxiesWhenFindingCertificates':

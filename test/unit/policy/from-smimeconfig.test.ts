@@ -2,6 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { fromSmimeConfig } from '../../../shared/policy/from-smimeconfig';
 import { checkSettings } from '../../../shared/policy/validate-settings';
 import { isSelloError } from '../../../shared/errors';
+import {
+  GET_SMIMECONFIG_STATUS,
+  MOBILE_POLICY_PARAMETERS,
+  SET_SMIMECONFIG_PARAMETERS,
+} from './smime-config-parameters';
 
 // Shaped like `Get-SmimeConfig | ConvertTo-Json` output (property names and types as the cmdlet prints them).
 const smimeConfig = {
@@ -36,6 +41,8 @@ const smimeConfig = {
   AllowSMIMESoftCerts: true,
   RequireEncryptedSMIMEMessages: false,
   RequireSignedSMIMEMessages: false,
+  SMIMECertificatesExpiryDate: '2031-06-30T00:00:00',
+  SMIMEExpiredCertificateThumbprint: '9A3C0F52E1D4B7A6C8F01234567890ABCDEF0123',
 };
 
 const importSst = async (bytes: Uint8Array) => {
@@ -69,12 +76,53 @@ describe('sello deploy from-smimeconfig mapping', () => {
     expect(by('AllowSMIMEEncryptionAlgorithmNegotiation').outcome).toBe('changed');
     expect(by('SMIMECertificateIssuingCA')).toMatchObject({ outcome: 'changed' });
     expect(by('SMIMECertificateIssuingCA').detail).toContain('Old CA');
-    expect(by('OWACopyRecipientHeaders').outcome).toBe('not-mapped');
+    expect(by('OWACopyRecipientHeaders')).toMatchObject({ outcome: 'ignored' });
+    expect(by('OWACopyRecipientHeaders').detail).toMatch(/reserved for internal use/);
+    expect(by('SMIMECertificatesExpiryDate')).toMatchObject({ outcome: 'ignored' });
+    expect(by('SMIMECertificatesExpiryDate').detail).toMatch(/read-only .*2031-06-30.*not a setting/);
+    expect(by('SMIMEExpiredCertificateThumbprint').detail).toMatch(
+      /read-only .*9A3C0F52E1D4B7A6C8F01234567890ABCDEF0123.*left out of trustAnchors/,
+    );
     expect(by('OWAEncryptTemporaryBuffers').outcome).toBe('ignored');
     expect(report.some((l) => l.parameter === 'Identity' || l.parameter === 'WhenChanged')).toBe(false);
     // Every S/MIME parameter of the input gets exactly one line.
     const meaningful = Object.keys(smimeConfig).filter((k) => k !== 'Identity' && k !== 'WhenChanged');
     expect(report.map((l) => l.parameter).sort()).toEqual(meaningful.sort());
+  });
+
+  it('knows every Set-SmimeConfig, Get-SmimeConfig status and mobile policy parameter by name', async () => {
+    const all = [...SET_SMIMECONFIG_PARAMETERS, ...GET_SMIMECONFIG_STATUS, ...MOBILE_POLICY_PARAMETERS];
+    const input = Object.fromEntries(all.map((p) => [p, null]));
+    const { report } = await fromSmimeConfig(input, { importSst });
+    expect(report.map((l) => l.parameter).sort()).toEqual([...all].sort());
+    for (const l of report) expect(l.detail, l.parameter).not.toMatch(/not an S\/MIME parameter Sello knows/);
+    const unknown = await fromSmimeConfig({ OWAMadeUpParameter: true }, { importSst });
+    expect(unknown.report).toEqual([
+      {
+        parameter: 'OWAMadeUpParameter',
+        outcome: 'not-mapped',
+        detail: 'not an S/MIME parameter Sello knows',
+      },
+    ]);
+  });
+
+  it('writes the strong default instead of a weak algorithm and says legacy is for reading only', async () => {
+    for (const [input, key, weak] of [
+      [{ OWASigningAlgorithms: '8004' }, 'signingHash', /never signs with SHA-1 \(collisions/],
+      [{ RequireSignedSMIMEAlgorithm: 'MD5' }, 'signingHash', /never signs with MD5/],
+      [{ OWAEncryptionAlgorithms: '6601' }, 'encryptionAlgorithm', /never encrypts with DES/],
+      [{ OWAEncryptionAlgorithms: '6602:128' }, 'encryptionAlgorithm', /never encrypts with RC2/],
+      [{ RequireEncryptionSMIMEAlgorithm: 'TripleDES' }, 'encryptionAlgorithm', /never encrypts with 3DES/],
+    ] as const) {
+      const { settings, report } = await fromSmimeConfig(input, { importSst });
+      expect(settings).toEqual({ [key]: key === 'signingHash' ? 'sha256' : 'aes-256-cbc' });
+      expect(report).toHaveLength(1);
+      expect(report[0]!.outcome).toBe('changed');
+      expect(report[0]!.detail).toMatch(weak);
+      expect(report[0]!.detail).toMatch(
+        /strong default is written instead; .*allowLegacyAlgorithms, which is for reading only and never used for sending/,
+      );
+    }
   });
 
   it('turns smart-card-only into no soft certificates and says what that means', async () => {
