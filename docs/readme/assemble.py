@@ -10,6 +10,8 @@ def section(path, start, end=None, demote=0):
     i = text.index(start)
     j = text.index(end, i + len(start)) if end else len(text)
     out = text[i:j].rstrip() + '\n'
+    # Links in docs/*.md are relative to docs/; in README.md (the repository root) they need the prefix.
+    out = re.sub(r'\]\((?![a-z][a-z0-9+.-]*:|#|/)([^)\s]+)\)', r'](docs/\1)', out)
     if demote:
         out = re.sub(r'^(#+) ', lambda m: '#' * (len(m.group(1)) + demote) + ' ', out, flags=re.M)
     return out
