@@ -656,6 +656,35 @@ export async function decryptMessage(
   keys: Identity[],
   env: CoreEnv,
 ): Promise<{ content: Uint8Array; layer: EncryptionLayer }> {
+  const { parts, layer } = await decryptMessageParts(message, keys, env);
+  return { content: concatBytes(...parts), layer };
+}
+
+/**
+ * `decryptMessage` with the content left in its two parts (the outer header fields, then the inner
+ * entity), for a writer that sends them on one after the other instead of joining 32 MB once more.
+ * Not async itself: no frame that waits for the decryption holds the message (its base64 text is
+ * larger than the content), so a caller that keeps no reference to it lets it be collected meanwhile.
+ */
+export function decryptMessageParts(
+  message: Uint8Array,
+  keys: Identity[],
+  env: CoreEnv,
+): Promise<{ parts: [Uint8Array, Uint8Array]; layer: EncryptionLayer }> {
+  let envelope: ReturnType<typeof readEnvelope>;
+  try {
+    envelope = readEnvelope(message);
+  } catch (e) {
+    return Promise.reject(e as Error);
+  }
+  return decryptEnvelope(envelope, keys, env);
+}
+
+function readEnvelope(message: Uint8Array): {
+  der: Uint8Array;
+  kind: 'enveloped' | 'authEnveloped';
+  outer: Uint8Array;
+} {
   const root = parseMessage(toCrlf(message));
   if (!isPkcs7Mime(root)) throw new SelloError('smime.not-encrypted', 'The message is not encrypted.');
   const der = decodeBody(root);
@@ -663,6 +692,14 @@ export async function decryptMessage(
   if (kind !== 'enveloped' && kind !== 'authEnveloped') {
     throw new SelloError('smime.not-encrypted', 'The message is S/MIME but not encrypted.');
   }
+  return { der, kind, outer: outerHeaderBytes(root) };
+}
+
+async function decryptEnvelope(
+  { der, kind, outer }: ReturnType<typeof readEnvelope>,
+  keys: Identity[],
+  env: CoreEnv,
+): Promise<{ parts: [Uint8Array, Uint8Array]; layer: EncryptionLayer }> {
   const state: OpenState = { layers: [], warnings: [], errors: [], certificates: new Map() };
   const inner = await decryptLayer(der, kind, keys, state, env);
   const layer = state.layers[0] as EncryptionLayer;
@@ -670,5 +707,5 @@ export async function decryptMessage(
     const e = state.errors[0]!;
     throw new SelloError(e.code, e.message);
   }
-  return { content: concatBytes(outerHeaderBytes(root), toCrlf(inner)), layer };
+  return { parts: [outer, toCrlf(inner)], layer };
 }

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { defaultEnv } from '../../env';
-import { decryptMessage } from '../../smime/open';
+import { decryptMessageParts } from '../../smime/open';
 import { aboutFile, loadIdentity, readInput, writeOutput } from '../input-files';
 
 /** `sello decrypt`: removes one encryption layer; the inner message (possibly signed) on stdout. */
@@ -14,8 +14,9 @@ export function register(program: Command): void {
     .action(async (file: string, o: { key: string; passFile?: string }) => {
       const env = defaultEnv();
       const key = await loadIdentity(o.key, o.passFile, env);
-      const message = readInput(file);
-      const out = await aboutFile(file, () => decryptMessage(message, [key], env));
-      writeOutput(out.content);
+      // The input is read inside: held by no variable here, the base64 text can be collected while
+      // the content is decrypted.
+      const out = await aboutFile(file, () => decryptMessageParts(readInput(file), [key], env));
+      writeOutput(out.parts);
     });
 }
