@@ -4,7 +4,8 @@
  * signed mail Alice reads). Nothing here builds ASN.1 or S/MIME itself.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -53,31 +54,63 @@ export function makeFixtures(): Fixtures {
     '-addext',
     'keyUsage=critical,keyCertSign,cRLSign',
   ]);
-  const person = (name: string, cn: string): Person => {
-    const email = `${name}@example.com`;
-    writeFileSync(
-      p(`${name}.ext`),
-      [
-        'basicConstraints=CA:false',
-        'keyUsage=critical,digitalSignature,keyEncipherment',
-        'extendedKeyUsage=emailProtection',
-        `subjectAltName=email:${email}`,
-        'subjectKeyIdentifier=hash',
-        'authorityKeyIdentifier=keyid',
-      ].join('\n'),
-    );
-    openssl([
-      'req',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-keyout',
-      p(`${name}.key`),
-      '-out',
-      p(`${name}.csr`),
-      '-subj',
-      `/CN=${cn}/O=Sello Tests`,
-    ]);
+  const person = (name: string, cn: string): Person => issuePerson(dir, p12Password, name, cn);
+  return {
+    dir,
+    caPem: p('ca.pem'),
+    alice: person('alice', 'Alice Example'),
+    bob: person('bob', 'Bob Example'),
+    carol: person('carol', 'Carol Example'),
+    p12Password,
+  };
+}
+
+/** Validity of a certificate `openssl ca` issues, as YYYYMMDDHHMMSSZ (e.g. one that already expired). */
+export interface Validity {
+  start: string;
+  end: string;
+}
+
+/**
+ * A person's key, certificate (issued by the fixtures' CA in `dir`), PKCS#12 files and DER certificate.
+ * `email` defaults to name@example.com; a second identity for the same address takes another name.
+ * With `validity` the certificate is issued by `openssl ca` with exactly those dates (`x509 -req` can
+ * only count days from now).
+ */
+export function issuePerson(
+  dir: string,
+  p12Password: string,
+  name: string,
+  cn: string,
+  opts: { email?: string; validity?: Validity } = {},
+): Person {
+  const p = (f: string) => join(dir, f);
+  const email = opts.email ?? `${name}@example.com`;
+  writeFileSync(
+    p(`${name}.ext`),
+    [
+      'basicConstraints=CA:false',
+      'keyUsage=critical,digitalSignature,keyEncipherment',
+      'extendedKeyUsage=emailProtection',
+      `subjectAltName=email:${email}`,
+      'subjectKeyIdentifier=hash',
+      'authorityKeyIdentifier=keyid',
+    ].join('\n'),
+  );
+  openssl([
+    'req',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-keyout',
+    p(`${name}.key`),
+    '-out',
+    p(`${name}.csr`),
+    '-subj',
+    `/CN=${cn}/O=Sello Tests`,
+  ]);
+  if (opts.validity) issueDated(dir, name, opts.validity);
+  else
     openssl([
       'x509',
       '-req',
@@ -95,56 +128,95 @@ export function makeFixtures(): Fixtures {
       '-out',
       p(`${name}.pem`),
     ]);
-    openssl([
-      'pkcs12',
-      '-export',
-      '-in',
-      p(`${name}.pem`),
-      '-inkey',
-      p(`${name}.key`),
-      '-certfile',
-      p('ca.pem'),
-      '-name',
-      cn,
-      '-passout',
-      `pass:${p12Password}`,
-      '-out',
-      p(`${name}.p12`),
-    ]);
-    // What Windows and older macOS export: 3DES/RC2-40 PBES1 with a SHA-1 MAC.
-    openssl([
-      'pkcs12',
-      '-export',
-      '-legacy',
-      '-in',
-      p(`${name}.pem`),
-      '-inkey',
-      p(`${name}.key`),
-      '-name',
-      cn,
-      '-passout',
-      `pass:${p12Password}`,
-      '-out',
-      p(`${name}-legacy.p12`),
-    ]);
-    openssl(['x509', '-in', p(`${name}.pem`), '-outform', 'DER', '-out', p(`${name}.cer`)]);
-    return {
-      email,
-      cert: p(`${name}.pem`),
-      key: p(`${name}.key`),
-      p12: p(`${name}.p12`),
-      p12Legacy: p(`${name}-legacy.p12`),
-      cer: p(`${name}.cer`),
-    };
-  };
+  openssl([
+    'pkcs12',
+    '-export',
+    '-in',
+    p(`${name}.pem`),
+    '-inkey',
+    p(`${name}.key`),
+    '-certfile',
+    p('ca.pem'),
+    '-name',
+    cn,
+    '-passout',
+    `pass:${p12Password}`,
+    '-out',
+    p(`${name}.p12`),
+  ]);
+  // What Windows and older macOS export: 3DES/RC2-40 PBES1 with a SHA-1 MAC.
+  openssl([
+    'pkcs12',
+    '-export',
+    '-legacy',
+    '-in',
+    p(`${name}.pem`),
+    '-inkey',
+    p(`${name}.key`),
+    '-name',
+    cn,
+    '-passout',
+    `pass:${p12Password}`,
+    '-out',
+    p(`${name}-legacy.p12`),
+  ]);
+  openssl(['x509', '-in', p(`${name}.pem`), '-outform', 'DER', '-out', p(`${name}.cer`)]);
   return {
-    dir,
-    caPem: p('ca.pem'),
-    alice: person('alice', 'Alice Example'),
-    bob: person('bob', 'Bob Example'),
-    carol: person('carol', 'Carol Example'),
-    p12Password,
+    email,
+    cert: p(`${name}.pem`),
+    key: p(`${name}.key`),
+    p12: p(`${name}.p12`),
+    p12Legacy: p(`${name}-legacy.p12`),
+    cer: p(`${name}.cer`),
   };
+}
+
+/** `openssl ca` with a throw-away database, so the certificate gets the exact dates asked for. */
+function issueDated(dir: string, name: string, validity: Validity): void {
+  const p = (f: string) => join(dir, f);
+  const db = p(`${name}-ca-db`);
+  mkdirSync(db, { recursive: true });
+  writeFileSync(join(db, 'index.txt'), '');
+  writeFileSync(join(db, 'serial'), `${randomBytes(8).toString('hex').toUpperCase()}\n`);
+  writeFileSync(
+    join(db, 'ca.cnf'),
+    [
+      '[ca]',
+      'default_ca = test',
+      '[test]',
+      `database = ${join(db, 'index.txt')}`,
+      `serial = ${join(db, 'serial')}`,
+      `new_certs_dir = ${db}`,
+      'default_md = sha256',
+      'policy = any',
+      'unique_subject = no',
+      'copy_extensions = none',
+      '[any]',
+      'commonName = supplied',
+      'organizationName = optional',
+    ].join('\n'),
+  );
+  openssl([
+    'ca',
+    '-batch',
+    '-notext',
+    '-config',
+    join(db, 'ca.cnf'),
+    '-cert',
+    p('ca.pem'),
+    '-keyfile',
+    p('ca.key'),
+    '-in',
+    p(`${name}.csr`),
+    '-startdate',
+    validity.start,
+    '-enddate',
+    validity.end,
+    '-extfile',
+    p(`${name}.ext`),
+    '-out',
+    p(`${name}.pem`),
+  ]);
 }
 
 const CRLF = (s: string) => s.replace(/\r?\n/g, '\r\n');
