@@ -2,10 +2,14 @@
  * Checking a certificate's (or CRL's) signature with its issuer's key through PKI.js and WebCrypto:
  * RSA PKCS#1 v1.5, RSASSA-PSS and ECDSA. MD2/MD5/SHA-1 signatures and RSA keys under 2048 bits are
  * refused unless the policy relaxes it (then they are reported as warnings, never silently).
+ * md5WithRSAEncryption and sha224WithRSAEncryption, which WebCrypto (and so PKI.js) lacks, go
+ * through the raw RSA check shared/cms uses for old SignerInfos, so that "relaxed" really accepts a
+ * correct MD5 signature instead of failing it as an unknown algorithm. MD2 stays uncheckable.
  */
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { cryptoEngine } from '../cms/engine';
+import { verifySignatureValue } from '../cms/signature-value';
 import type { CoreEnv } from '../env';
 
 const WEAK_SIGNATURE_OIDS: Record<string, string> = {
@@ -17,6 +21,8 @@ const WEAK_SIGNATURE_OIDS: Record<string, string> = {
   '1.2.840.10040.4.3': 'dsa-with-sha1',
 };
 const OID_PSS = '1.2.840.113549.1.1.10';
+// RSA PKCS#1 v1.5 with a hash WebCrypto does not offer.
+const RAW_RSA_OIDS = new Set(['1.2.840.113549.1.1.4', '1.2.840.113549.1.1.14']);
 const OID_SHA1 = '1.3.14.3.2.26';
 const DSA_OIDS = new Set(['1.2.840.10040.4.3', '2.16.840.1.101.3.4.3.2', '2.16.840.1.101.3.4.3.1']);
 
@@ -71,6 +77,8 @@ export async function verifyWithIssuerKey(
   // WebCrypto has no DSA: such paths cannot be checked (PKITS 4.1.4-4.1.6, listed in docs/pkits.md).
   if (DSA_OIDS.has(signatureAlgorithm.algorithmId)) return 'unsupported';
   if (signatureAlgorithm.algorithmId === OID_ED25519) return verifyEd25519(tbs, signature, issuerKey, env);
+  if (RAW_RSA_OIDS.has(signatureAlgorithm.algorithmId))
+    return verifyRawRsa(tbs, signature, signatureAlgorithm, issuerKey, env);
   try {
     const ok = await cryptoEngine(env).verifyWithPublicKey(tbs, signature, issuerKey, signatureAlgorithm);
     return ok ? 'valid' : 'invalid';
@@ -79,6 +87,30 @@ export async function verifyWithIssuerKey(
     // well-known algorithm a throw means the signature cannot be right.
     const message = e instanceof Error ? e.message : String(e);
     return /unsupported|not supported|unknown/i.test(message) ? 'unsupported' : 'invalid';
+  }
+}
+
+async function verifyRawRsa(
+  tbs: ArrayBuffer,
+  signature: asn1js.BitString,
+  signatureAlgorithm: pkijs.AlgorithmIdentifier,
+  issuerKey: pkijs.PublicKeyInfo,
+  env: CoreEnv,
+): Promise<SignatureOutcome> {
+  try {
+    const ok = await verifySignatureValue(
+      new Uint8Array(issuerKey.toSchema().toBER(false)),
+      signatureAlgorithm.toSchema(),
+      // The algorithm names its own hash; this is only the fallback the function requires.
+      'SHA-256',
+      new Uint8Array(tbs),
+      signature.valueBlock.valueHexView.slice(),
+      env,
+    );
+    return ok ? 'valid' : 'invalid';
+  } catch {
+    // An EC issuer key under an RSA algorithm, or a broken key: the signature cannot be right.
+    return 'invalid';
   }
 }
 

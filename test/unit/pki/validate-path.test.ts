@@ -284,6 +284,60 @@ describe('weak algorithms and keys', () => {
     expect(codes(relaxed, 'warning')).toContain('path.weak-signature-allowed');
   });
 
+  describe('MD5 and SHA-224 certificate signatures (RSA; WebCrypto has neither hash)', () => {
+    let rsaCa: TestCert;
+    beforeAll(() => {
+      rsaCa = pki.issue('rsa-ca', '/O=Sello Test/CN=RSA Issuing CA', CA_EXT, {
+        issuer: root,
+        key: 'rsa2048',
+        days: 3650,
+      });
+    });
+    const viaRsaCa = (o: Partial<ValidatePathOptions> & { certificate: Uint8Array }) =>
+      validate({ intermediates: [rsaCa.der], ...o });
+
+    it('refuses an MD5-signed certificate as a weak algorithm, not as an unknown one', async () => {
+      const md5 = pki.issue('md5', '/O=Sello Test/CN=Md5', EE_EXT, { issuer: rsaCa, digest: 'md5' });
+      const r = await viaRsaCa({ certificate: md5.der });
+      expect(r.trusted).toBe(false);
+      expect(codes(r)).toEqual(['path.weak-signature']);
+      expect(r.issues.find((i) => i.code === 'path.weak-signature')?.message).toMatch(/md5WithRSAEncryption/);
+    });
+
+    it('accepts it, visibly, when weak signatures are allowed: the MD5 signature is really checked', async () => {
+      const md5 = pki.issue('md5-ok', '/O=Sello Test/CN=Md5 Ok', EE_EXT, { issuer: rsaCa, digest: 'md5' });
+      const relaxed = await viaRsaCa({ certificate: md5.der, policy: { allowWeakSignatures: true } });
+      expect(relaxed.trusted).toBe(true);
+      expect(codes(relaxed, 'warning')).toContain('path.weak-signature-allowed');
+      // The same certificate with one bit of its signature flipped does not verify.
+      const forged = md5.der.slice();
+      forged[forged.length - 1]! ^= 0x01;
+      const bad = await viaRsaCa({ certificate: forged, policy: { allowWeakSignatures: true } });
+      expect(bad.trusted).toBe(false);
+      expect(codes(bad)).toContain('path.bad-signature');
+    });
+
+    it('refuses a SHA-1-signed RSA certificate with the same code, accepted only when relaxed', async () => {
+      const sha1 = pki.issue('sha1-rsa', '/O=Sello Test/CN=Sha1 Rsa', EE_EXT, {
+        issuer: rsaCa,
+        digest: 'sha1',
+      });
+      expect(codes(await viaRsaCa({ certificate: sha1.der }))).toEqual(['path.weak-signature']);
+      const relaxed = await viaRsaCa({ certificate: sha1.der, policy: { allowWeakSignatures: true } });
+      expect(relaxed.trusted).toBe(true);
+    });
+
+    it('checks a sha224WithRSAEncryption certificate (not weak)', async () => {
+      const s224 = pki.issue('sha224', '/O=Sello Test/CN=Sha224', EE_EXT, {
+        issuer: rsaCa,
+        digest: 'sha224',
+      });
+      const r = await viaRsaCa({ certificate: s224.der });
+      expect(codes(r)).toEqual([]);
+      expect(r.trusted).toBe(true);
+    });
+  });
+
   it('refuses RSA keys under 2048 bits unless allowed, and then says so', async () => {
     const small = pki.issue('rsa1024', '/O=Sello Test/CN=Small', EE_EXT, { issuer: ca, key: 'rsa1024' });
     expect(codes(await validate({ certificate: small.der }))).toContain('path.weak-key');
