@@ -170,6 +170,18 @@ const SECTION_LABEL = {
   unsigned: 'Not covered by the signature: anyone could have added or changed this part.',
 } as const;
 
+/** The rendered text of the displayed content frames (innerText: what CSS hides is not in it). */
+async function visibleText(): Promise<string> {
+  const parts: string[] = [];
+  for (const fr of page.frames()) {
+    if (fr === page.mainFrame()) continue;
+    const el = await fr.frameElement();
+    if (!el || !(await el.evaluate((f) => f.getClientRects().length > 0))) continue;
+    parts.push(await fr.evaluate(() => document.body?.innerText ?? ''));
+  }
+  return parts.join('\n');
+}
+
 /** Everything the page and its frames hold as text or markup, to look for plaintext that must not be there. */
 async function everything(): Promise<string> {
   const parts = [await page.content()];
@@ -224,6 +236,10 @@ describe('regenerated attacks, as the read frame shows them (one Chromium)', () 
     expect.soft(await activeContent(), 'active content').toEqual([]);
     const all = await everything();
     for (const t of c.expect.frame.pageExcludes ?? []) expect.soft(all, 'page').not.toContain(t);
+    if (c.expect.frame.visibleIncludes) {
+      const visible = await visibleText();
+      for (const t of c.expect.frame.visibleIncludes) expect.soft(visible, 'visible text').toContain(t);
+    }
     // Give a remote load a moment to happen before saying it did not.
     await new Promise((r) => setTimeout(r, 150));
     expect.soft(remoteRequests.slice(before), 'remote requests').toEqual([]);

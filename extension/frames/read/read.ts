@@ -44,10 +44,16 @@ DOMPurify.addHook('afterSanitizeAttributes', (node) => {
   }
 });
 
-function sanitize(html: string): string {
+/**
+ * `keepStyles` only for a part covered by an intact signature: in anything else a <style> rule could
+ * hide text by class (e.g. around CBC-gadget or attacker-written content), and a reply would quote what
+ * the reader never saw ("Re: What's up Johnny?", 2019). Without stylesheets, all text is shown.
+ */
+function sanitize(html: string, keepStyles: boolean): string {
   return DOMPurify.sanitize(html, {
     USE_PROFILES: { html: true },
     FORBID_TAGS: [
+      ...(keepStyles ? [] : ['style']),
       'form',
       'input',
       'button',
@@ -130,7 +136,9 @@ function renderMessage(d: DisplayMessage, coverage: OpenResult['verdict']['cover
         referrerpolicy: 'no-referrer',
       });
       frame.style.height = estimatedHeight(s.kind, s.content);
-      frame.srcdoc = srcdoc(s.kind === 'html' ? sanitize(s.content) : `<pre>${escapeText(s.content)}</pre>`);
+      frame.srcdoc = srcdoc(
+        s.kind === 'html' ? sanitize(s.content, s.signed) : `<pre>${escapeText(s.content)}</pre>`,
+      );
       const unsigned = partial && !s.signed;
       return h(
         'div',

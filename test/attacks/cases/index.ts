@@ -34,6 +34,8 @@ import po1 from './padding-oracle-bad-pkcs1-padding';
 import po2 from './padding-oracle-other-recipient';
 import po3 from './padding-oracle-truncated-encrypted-key';
 import cms1 from './cms-chain-to-same-name-root';
+import ro1 from './reply-oracle-resent-ciphertext';
+import ro2 from './reply-oracle-style-class-hidden';
 
 export const CASES: AttackCase[] = [
   c0,
@@ -70,4 +72,6 @@ export const CASES: AttackCase[] = [
   po2,
   po3,
   cms1,
+  ro1,
+  ro2,
 ];

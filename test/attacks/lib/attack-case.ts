@@ -66,6 +66,8 @@ export interface ExpectedVerdict {
      * partially signed), one content frame each. Omitted: not checked.
      */
     sections?: { path: string; label: 'signed' | 'unsigned' | null }[];
+    /** Texts that must be visible (rendered, not hidden by CSS) in some content frame. */
+    visibleIncludes?: string[];
   };
 }
 
