@@ -44,8 +44,17 @@ export interface StringListDef extends BaseDef {
 
 export type SettingDef = BooleanDef | IntegerDef | EnumDef | StringDef | StringListDef;
 
-const HOST = '^[A-Za-z0-9.-]+(:[0-9]{1,5})?$';
-const GUID_OR_NAME = '^([0-9a-fA-F-]{36}|common|organizations|consumers|[A-Za-z0-9.-]+)$';
+// The patterns go into managed_schema.json too, where Chrome checks them with RE2 and drops a policy
+// value that does not match, so they use only syntax RE2 and JavaScript share (no lookaround or
+// backreferences).
+const GUID = '[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}';
+/** A DNS name or IPv4 address: dot-separated labels of letters, digits and inner hyphens. */
+const DNS_NAME =
+  '[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*';
+const HOST = `^${DNS_NAME}(:[0-9]{1,5})?$`;
+/** A tenant GUID, a verified domain, or common / organizations / consumers (all DNS-name shaped). */
+const TENANT = `^(${GUID}|${DNS_NAME})$`;
+const HTTP_URL = `^https?://(${DNS_NAME}|\\[[0-9A-Fa-f:.]+\\])(:[0-9]{1,5})?([/?#][^\\s]*)?$`;
 
 export const SETTINGS = {
   alwaysSign: {
@@ -287,35 +296,35 @@ export const SETTINGS = {
   directoryGatewayUrl: {
     type: 'string',
     default: '',
-    pattern: '^https?://[^\\s]+$',
+    pattern: HTTP_URL,
     group: 'deployment',
     description: 'URL of `sello directory serve`, for recipients\u2019 certificates published in AD/LDAP.',
   },
   graphTenantId: {
     type: 'string',
     default: 'organizations',
-    pattern: GUID_OR_NAME,
+    pattern: TENANT,
     group: 'deployment',
     description: 'Microsoft Entra tenant (GUID or domain) for sign-in.',
   },
   graphClientId: {
     type: 'string',
     default: '',
-    pattern: '^[0-9a-fA-F-]{36}$',
+    pattern: `^${GUID}$`,
     group: 'deployment',
     description: 'Application (client) id of the organisation\u2019s Sello app registration.',
   },
   authorityUrl: {
     type: 'string',
     default: 'https://login.microsoftonline.com',
-    pattern: '^https?://[^\\s]+$',
+    pattern: HTTP_URL,
     group: 'deployment',
     description: 'Entra authority base URL (sovereign clouds use another).',
   },
   graphUrl: {
     type: 'string',
     default: 'https://graph.microsoft.com',
-    pattern: '^https?://[^\\s]+$',
+    pattern: HTTP_URL,
     group: 'deployment',
     description: 'Microsoft Graph base URL (sovereign clouds use another).',
   },
