@@ -27,6 +27,13 @@ export const OWA_MATCHES = [
 const OWA_CONTENT_SCRIPT = 'content/owa/owa.iife.ts';
 const GRAPH_HOSTS = ['https://graph.microsoft.com/*', 'https://login.microsoftonline.com/*'];
 /**
+ * Graph's attachment upload sessions hand out an uploadUrl on Outlook's host
+ * (outlook.office.com/api/…/AttachmentSessions…?authtoken=), which the service worker PUTs to. Whether
+ * content-script matches alone exempt the worker's fetches from CORS is not something to rely on, so
+ * the hosts are named here (no new install warning: the content script already covers them).
+ */
+const UPLOAD_HOSTS = ['https://outlook.office.com/*', 'https://outlook.office365.com/*'];
+/**
  * Loopback is granted at install: the demo mailbox (`npm start`) and local OWA test servers run there,
  * and headless Chromium leaves a permission prompt pending forever, so an optional grant could not be
  * tested. On-premises OWA hosts (https) are optional and granted by the user per host.
@@ -42,7 +49,7 @@ export default defineManifest({
   default_locale: 'en',
   minimum_chrome_version: '116',
   permissions: ['storage', 'identity', 'scripting'],
-  host_permissions: [...GRAPH_HOSTS, ...LOOPBACK_HOSTS],
+  host_permissions: [...GRAPH_HOSTS, ...UPLOAD_HOSTS, ...LOOPBACK_HOSTS],
   optional_host_permissions: ['https://*/*'],
   content_scripts: [{ matches: OWA_MATCHES, js: [OWA_CONTENT_SCRIPT], run_at: 'document_idle' }],
   background: { service_worker: 'background/service-worker.ts', type: 'module' },

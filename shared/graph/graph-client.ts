@@ -3,8 +3,9 @@
  * - send MIME: POST /me/sendMail, Content-Type text/plain, base64 MIME body
  *   (https://learn.microsoft.com/graph/outlook-send-mime-message);
  * - read MIME: GET /me/messages/{id}/$value (https://learn.microsoft.com/graph/outlook-get-mime-message);
- * - large messages: a draft of class IPM.Note.SMIME(.MultipartSigned) carrying smime.p7m uploaded
- *   through an upload session (https://learn.microsoft.com/graph/outlook-large-attachments), then send.
+ * - large messages: a draft of class IPM.Note.SMIME(.MultipartSigned) carrying smime.p7m, attached with
+ *   one POST when under 3 MB (https://learn.microsoft.com/graph/api/message-post-attachments) or through
+ *   an upload session from 3 MB (https://learn.microsoft.com/graph/outlook-large-attachments), then send.
  * Every failure becomes a typed `graph.*` error; callers keep the user's draft on any of them.
  */
 import { SelloError } from '../errors';
@@ -15,6 +16,13 @@ import { DEFAULT_RETRY, fetchWithRetries, type RetryPolicy } from './retry';
 export const SEND_MAIL_MAX_BASE64 = 4 * 1024 * 1024 - 64 * 1024;
 /** Exchange Online's message size limit. */
 export const LARGE_MESSAGE_MAX = 150 * 1024 * 1024;
+/**
+ * From this size smime.p7m goes through an upload session; below it, one POST of a fileAttachment.
+ * Graph documents sessions for 3 MB to 150 MB and refuses smaller ones
+ * (ErrorAttachmentSizeShouldNotBeLessThanMinimumSize); taken as 3,000,000 bytes because the POST below
+ * it must also fit the 4 MB (4 MiB) request limit as base64 in JSON, which 3 MiB would not.
+ */
+export const UPLOAD_SESSION_MIN = 3_000_000;
 /** Upload-session chunks must be multiples of 320 KiB (and under 60 MiB). */
 export const UPLOAD_CHUNK = 320 * 1024 * 10;
 
@@ -136,8 +144,9 @@ export class GraphClient {
   /**
    * Large messages, the way Exchange stores S/MIME: a draft of class IPM.Note.SMIME (opaque or
    * encrypted; smime.p7m holds the CMS) or IPM.Note.SMIME.MultipartSigned (smime.p7m holds the
-   * signed MIME entity), the attachment uploaded in chunks, then sent. The draft is deleted again if
-   * anything fails after it was created, so no half-built message stays in Drafts.
+   * signed MIME entity), the attachment posted whole or uploaded in chunks by its size, then sent. The
+   * draft is deleted again if anything fails after it was created, so no half-built message stays in
+   * Drafts.
    */
   async sendLargeSmime(
     envelope: Envelope,
@@ -163,24 +172,30 @@ export class GraphClient {
       }),
     });
     const { id } = (await draft.json()) as { id: string };
+    const contentType = messageClass === 'IPM.Note.SMIME' ? 'application/pkcs7-mime' : 'multipart/signed';
     try {
-      const session = await this.request(
-        `/me/messages/${encodeURIComponent(id)}/attachments/createUploadSession`,
-        {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({
-            AttachmentItem: {
-              attachmentType: 'file',
-              name: 'smime.p7m',
-              size: payload.length,
-              contentType: messageClass === 'IPM.Note.SMIME' ? 'application/pkcs7-mime' : 'multipart/signed',
-            },
-          }),
-        },
-      );
-      const { uploadUrl } = (await session.json()) as { uploadUrl: string };
-      await this.uploadChunks(uploadUrl, payload, onProgress);
+      if (payload.length < UPLOAD_SESSION_MIN) {
+        await this.postAttachment(id, contentType, payload);
+        onProgress({ sent: payload.length, total: payload.length });
+      } else {
+        const session = await this.request(
+          `/me/messages/${encodeURIComponent(id)}/attachments/createUploadSession`,
+          {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({
+              AttachmentItem: {
+                attachmentType: 'file',
+                name: 'smime.p7m',
+                size: payload.length,
+                contentType,
+              },
+            }),
+          },
+        );
+        const { uploadUrl } = (await session.json()) as { uploadUrl: string };
+        await this.uploadChunks(uploadUrl, payload, onProgress);
+      }
       const sent = await this.request(`/me/messages/${encodeURIComponent(id)}/send`, { method: 'POST' });
       await sent.arrayBuffer();
     } catch (e) {
@@ -189,7 +204,25 @@ export class GraphClient {
     }
   }
 
-  /** The upload URL is pre-authenticated: Graph documents that no Authorization header is sent. */
+  /** smime.p7m under 3 MB: one fileAttachment with its bytes inline (the upload session refuses it). */
+  private async postAttachment(messageId: string, contentType: string, payload: Uint8Array): Promise<void> {
+    const res = await this.request(`/me/messages/${encodeURIComponent(messageId)}/attachments`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        '@odata.type': '#microsoft.graph.fileAttachment',
+        name: 'smime.p7m',
+        contentType,
+        contentBytes: toBase64(payload),
+      }),
+    });
+    await res.arrayBuffer();
+  }
+
+  /**
+   * The upload URL is pre-authenticated and on another host (outlook.office.com/api/…?authtoken=):
+   * Graph documents that no Authorization header is sent, so the mailbox token never goes there.
+   */
   private async uploadChunks(uploadUrl: string, payload: Uint8Array, onProgress: (p: Progress) => void) {
     const total = payload.length;
     for (let start = 0; start < total; start += UPLOAD_CHUNK) {

@@ -48,7 +48,7 @@ describe('the built extension', () => {
     for (const p of m.permissions) expect(['storage', 'identity', 'scripting']).toContain(p);
     for (const h of m.host_permissions ?? [])
       expect(h).toMatch(
-        /^(https:\/\/(graph\.microsoft\.com|login\.microsoftonline\.com)|http:\/\/(127\.0\.0\.1|localhost))\//,
+        /^(https:\/\/(graph\.microsoft\.com|login\.microsoftonline\.com|outlook\.office\.com|outlook\.office365\.com)|http:\/\/(127\.0\.0\.1|localhost))\//,
       );
     expect(m.externally_connectable).toBeUndefined();
     expect(m.content_security_policy.extension_pages).toMatch(/^script-src 'self'; object-src 'none'/);

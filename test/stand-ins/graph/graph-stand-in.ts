@@ -5,9 +5,14 @@
  * - https://learn.microsoft.com/graph/outlook-get-mime-message (GET /me/messages/{id}/$value),
  * - https://learn.microsoft.com/graph/api/user-post-messages (create a draft, 201, incl.
  *   singleValueExtendedProperties, https://learn.microsoft.com/graph/api/singlevaluelegacyextendedproperty-post-singlevalueextendedproperties),
- * - https://learn.microsoft.com/graph/outlook-large-attachments (attachment createUploadSession, PUT chunks
- *   with Content-Range to the pre-authenticated uploadUrl without Authorization, 200 + nextExpectedRanges,
- *   201 on the last chunk), https://learn.microsoft.com/graph/api/message-send and message-delete,
+ * - https://learn.microsoft.com/graph/outlook-large-attachments (attachment createUploadSession for 3 MB
+ *   to 150 MB, ErrorAttachmentSizeShouldNotBeLessThanMinimumSize below; PUT chunks with Content-Range to
+ *   the pre-authenticated uploadUrl, which is on another host (outlook.office.com in Microsoft 365; here
+ *   a second port, so another origin) and must not get an Authorization header; 200 +
+ *   nextExpectedRanges, 201 on the last chunk),
+ * - https://learn.microsoft.com/graph/api/message-post-attachments with a
+ *   https://learn.microsoft.com/graph/api/resources/fileattachment (attachments under 3 MB),
+ * - https://learn.microsoft.com/graph/api/message-send and message-delete,
  * - https://learn.microsoft.com/graph/errors (error JSON shape, 401 InvalidAuthenticationToken, 429 +
  *   Retry-After) and the 4 MB request limit.
  *
@@ -28,6 +33,11 @@ import { answerPreflight, applyCors, headerValue, readBody, sendEmpty, sendJson 
 export const GRAPH_REQUEST_LIMIT = 4 * 1024 * 1024;
 /** Exchange Online's maximum message size, the ceiling of an upload session. */
 export const UPLOAD_SESSION_MAX = 150 * 1024 * 1024;
+/**
+ * Graph documents upload sessions for 3 MB and more and refuses smaller ones; the exact byte count is
+ * not documented, so this stand-in takes 3 MB as 3,000,000 bytes.
+ */
+export const UPLOAD_SESSION_MIN = 3_000_000;
 
 export interface TokenAuthority {
   checkAccessToken(token: string): TokenCheck;
@@ -67,7 +77,10 @@ export interface SentRecord {
 }
 
 export interface Fault {
-  /** Which requests: a method and a path pattern (the path after /v1.0), or any when absent. */
+  /**
+   * Which requests: a method and a path pattern (the path after /v1.0; '/upload' for the PUTs to an
+   * upload session's uploadUrl), or any when absent.
+   */
   method?: string;
   path?: RegExp;
   kind: 'server-error' | 'throttle' | 'expired-token';
@@ -103,7 +116,10 @@ export class GraphStandIn {
   readonly faults: Fault[] = [];
   private readonly sessions = new Map<string, UploadSession>();
   private server: Server | undefined;
+  private uploadServer: Server | undefined;
   port = 0;
+  /** The port of the upload host (outlook.office.com's role): another origin than Graph's. */
+  uploadPort = 0;
 
   constructor(private readonly tokens: TokenAuthority) {}
 
@@ -112,21 +128,36 @@ export class GraphStandIn {
     return `http://127.0.0.1:${this.port}`;
   }
 
+  /** Where upload sessions' uploadUrls point (https://outlook.office.com/api/… in production). */
+  get uploadBaseUrl(): string {
+    return `http://127.0.0.1:${this.uploadPort}`;
+  }
+
   async start(port = 0): Promise<void> {
-    this.server = createServer((req, res) => {
-      this.handle(req, res).catch((e: unknown) => {
-        graphError(res, 500, 'generalException', `stand-in failure: ${String(e)}`);
+    const listen = async (
+      handler: (req: IncomingMessage, res: ServerResponse) => Promise<void>,
+      p: number,
+    ) => {
+      const server = createServer((req, res) => {
+        handler(req, res).catch((e: unknown) => {
+          graphError(res, 500, 'generalException', `stand-in failure: ${String(e)}`);
+        });
       });
-    });
-    await new Promise<void>((resolve) => this.server!.listen(port, '127.0.0.1', resolve));
+      await new Promise<void>((resolve) => server.listen(p, '127.0.0.1', resolve));
+      return server;
+    };
+    this.server = await listen((req, res) => this.handle(req, res), port);
     this.port = (this.server.address() as AddressInfo).port;
+    this.uploadServer = await listen((req, res) => this.handleUpload(req, res), 0);
+    this.uploadPort = (this.uploadServer.address() as AddressInfo).port;
   }
 
   async stop(): Promise<void> {
-    const s = this.server;
-    if (!s) return;
-    s.closeAllConnections();
-    await new Promise<void>((resolve) => s.close(() => resolve()));
+    for (const s of [this.server, this.uploadServer]) {
+      if (!s) continue;
+      s.closeAllConnections();
+      await new Promise<void>((resolve) => s.close(() => resolve()));
+    }
   }
 
   /** Puts a received message into the mailbox (as if delivered) and returns its Graph id. */
@@ -172,9 +203,6 @@ export class GraphStandIn {
       record(status, code);
       graphError(res, status, code, message, headers);
     };
-
-    const upload = /^\/upload\/([A-Za-z0-9_-]+)$/.exec(url.pathname);
-    if (upload) return this.uploadChunk(req, res, upload[1]!, url, fail, record);
 
     if (!url.pathname.startsWith('/v1.0/')) return fail(404, 'BadRequest', 'Invalid version.');
     const path = url.pathname.slice('/v1.0'.length);
@@ -244,6 +272,11 @@ export class GraphStandIn {
       if (method !== 'POST') return fail(405, 'Request_BadRequest', 'Method not allowed.');
       if (!needs('Mail.ReadWrite')) return denied();
       return this.createUploadSession(req, res, decodeURIComponent(m[1]!), body.bytes, fail, record);
+    }
+    if ((m = /^\/me\/messages\/([^/]+)\/attachments$/.exec(path))) {
+      if (method !== 'POST') return fail(405, 'Request_BadRequest', 'Method not allowed.');
+      if (!needs('Mail.ReadWrite')) return denied();
+      return this.postAttachment(req, res, decodeURIComponent(m[1]!), body.bytes, fail, record);
     }
     if ((m = /^\/me\/messages\/([^/]+)\/send$/.exec(path))) {
       if (method !== 'POST') return fail(405, 'Request_BadRequest', 'Method not allowed.');
@@ -401,6 +434,13 @@ export class GraphStandIn {
     if (item.size > UPLOAD_SESSION_MAX) {
       return fail(413, 'ErrorAttachmentSizeLimitExceeded', 'The attachment is larger than 150 MB.');
     }
+    if (item.size < UPLOAD_SESSION_MIN) {
+      return fail(
+        400,
+        'ErrorAttachmentSizeShouldNotBeLessThanMinimumSize',
+        'Attachment size should not be less than the minimum size; attach files under 3 MB with a POST to attachments.',
+      );
+    }
     const sessionId = Buffer.from(randomBytes(18)).toString('base64url');
     const expiresAt = Date.now() + 15 * 60_000;
     this.sessions.set(sessionId, {
@@ -415,10 +455,101 @@ export class GraphStandIn {
     record(201);
     sendJson(res, 201, {
       '@odata.context': `${this.baseUrl}/v1.0/$metadata#microsoft.graph.uploadSession`,
-      uploadUrl: `${this.baseUrl}/upload/${sessionId}?authtoken=${randomUUID()}`,
+      // Microsoft's is https://outlook.office.com/api/v2.0/Users(…)/Messages(…)/AttachmentSessions(…)?authtoken=…;
+      // what matters here is the other origin and the token in the URL, not the path.
+      uploadUrl: `${this.uploadBaseUrl}/upload/${sessionId}?authtoken=${randomUUID()}`,
       expirationDateTime: new Date(expiresAt).toISOString(),
       nextExpectedRanges: ['0-'],
     });
+  }
+
+  /**
+   * A fileAttachment under 3 MB, as message-post-attachments documents it: @odata.type, name and
+   * contentBytes (base64) required, contentType and isInline optional; other properties are refused
+   * as OData refuses properties a type does not have.
+   */
+  private postAttachment(
+    req: IncomingMessage,
+    res: ServerResponse,
+    messageId: string,
+    body: Uint8Array,
+    fail: (status: number, code: string, message: string) => void,
+    record: (status: number) => void,
+  ): void {
+    const msg = this.messages.get(messageId);
+    if (!msg) return fail(404, 'ErrorItemNotFound', 'The specified object was not found in the store.');
+    if (!msg.isDraft) return fail(400, 'ErrorInvalidOperation', 'Attachments can only be added to drafts.');
+    if (mediaType(req) !== 'application/json') {
+      return fail(415, 'UnsupportedMediaType', 'Content-Type must be application/json.');
+    }
+    const j = parseJson(body);
+    if (!j || typeof j !== 'object' || Array.isArray(j)) {
+      return fail(400, 'BadRequest', 'Unable to read JSON request payload.');
+    }
+    const a = j as Record<string, unknown>;
+    const known = new Set(['@odata.type', 'name', 'contentType', 'contentBytes', 'isInline', 'contentId']);
+    const unknown = Object.keys(a).find((k) => !known.has(k));
+    if (unknown) {
+      return fail(
+        400,
+        'RequestBodyRead',
+        `The property '${unknown}' does not exist on type 'microsoft.graph.fileAttachment'.`,
+      );
+    }
+    if (a['@odata.type'] !== '#microsoft.graph.fileAttachment') {
+      return fail(400, 'ErrorInvalidRequest', "@odata.type must be '#microsoft.graph.fileAttachment'.");
+    }
+    if (typeof a.name !== 'string' || !a.name) return fail(400, 'ErrorInvalidRequest', 'name is required.');
+    if (a.contentType !== undefined && typeof a.contentType !== 'string') {
+      return fail(400, 'RequestBodyRead', 'contentType must be a string.');
+    }
+    if (a.isInline !== undefined && typeof a.isInline !== 'boolean') {
+      return fail(400, 'RequestBodyRead', 'isInline must be a boolean.');
+    }
+    if (a.contentId !== undefined && typeof a.contentId !== 'string') {
+      return fail(400, 'RequestBodyRead', 'contentId must be a string.');
+    }
+    const content =
+      typeof a.contentBytes === 'string'
+        ? decodeBase64Strict(new TextEncoder().encode(a.contentBytes))
+        : null;
+    if (!content) return fail(400, 'ErrorInvalidRequest', 'contentBytes must be non-empty base64.');
+    const attachment: StoredAttachment = {
+      id: graphId(),
+      name: a.name,
+      contentType: typeof a.contentType === 'string' ? a.contentType : 'application/octet-stream',
+      size: content.length,
+      content,
+    };
+    msg.attachments.push(attachment);
+    record(201);
+    sendJson(res, 201, {
+      '@odata.context': `${this.baseUrl}/v1.0/$metadata#users('me')/messages('${msg.id}')/attachments/$entity`,
+      '@odata.type': '#microsoft.graph.fileAttachment',
+      id: attachment.id,
+      name: attachment.name,
+      contentType: attachment.contentType,
+      size: attachment.size,
+      isInline: a.isInline === true,
+      lastModifiedDateTime: new Date().toISOString(),
+    });
+  }
+
+  /** The upload host: only upload-session PUTs (and their CORS preflights) are answered here. */
+  private async handleUpload(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (answerPreflight(req, res)) return;
+    applyCors(req, res);
+    const method = req.method ?? 'GET';
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const record = (status: number, errorCode?: string) =>
+      this.requests.push({ method, path: url.pathname, status, ...(errorCode ? { errorCode } : {}) });
+    const fail = (status: number, code: string, message: string, headers: Record<string, string> = {}) => {
+      record(status, code);
+      graphError(res, status, code, message, headers);
+    };
+    const m = /^\/upload\/([A-Za-z0-9_-]+)$/.exec(url.pathname);
+    if (!m) return fail(404, 'ResourceNotFound', 'Not an attachment session.');
+    return this.uploadChunk(req, res, m[1]!, url, fail, record);
   }
 
   private async uploadChunk(
@@ -426,7 +557,7 @@ export class GraphStandIn {
     res: ServerResponse,
     sessionId: string,
     url: URL,
-    fail: (status: number, code: string, message: string) => void,
+    fail: (status: number, code: string, message: string, headers?: Record<string, string>) => void,
     record: (status: number) => void,
   ): Promise<void> {
     const session = this.sessions.get(sessionId);
@@ -437,6 +568,20 @@ export class GraphStandIn {
     // Documented: the uploadUrl is pre-authenticated; an Authorization header makes the PUT fail.
     if (headerValue(req, 'authorization') !== undefined) {
       return fail(401, 'InvalidAuthenticationToken', 'Do not send an Authorization header to the uploadUrl.');
+    }
+    // Faults reach the upload host too, matched on the path '/upload'.
+    const fault = this.takeFault('PUT', '/upload');
+    if (fault?.kind === 'server-error') {
+      return fail(500, 'generalException', 'An internal server error occurred.');
+    }
+    if (fault?.kind === 'throttle') {
+      return fail(429, 'TooManyRequests', 'Application is over its MailboxConcurrency limit.', {
+        'retry-after': String(fault.retryAfter ?? 1),
+      });
+    }
+    if (fault?.kind === 'expired-token') {
+      // Here it is the uploadUrl's own authtoken that has expired.
+      return fail(401, 'InvalidAuthenticationToken', 'The upload session token has expired.');
     }
     const range = /^bytes (\d+)-(\d+)\/(\d+)$/.exec(headerValue(req, 'content-range') ?? '');
     if (!range) return fail(400, 'InvalidContentRange', 'Content-Range must be "bytes start-end/total".');

@@ -5,7 +5,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EntraStandIn } from '../../stand-ins/entra/entra-stand-in';
 import { GraphStandIn } from '../../stand-ins/graph/graph-stand-in';
-import { GraphClient, SEND_MAIL_MAX_BASE64 } from '../../../shared/graph/graph-client';
+import { GraphClient, SEND_MAIL_MAX_BASE64, UPLOAD_SESSION_MIN } from '../../../shared/graph/graph-client';
+import { UPLOAD_SESSION_MIN as STAND_IN_SESSION_MIN } from '../../stand-ins/graph/graph-stand-in';
 import { GRAPH_SCOPES, refresh, signIn, type EntraConfig, type TokenSet } from '../../../shared/auth/entra';
 import { retryAfterMs } from '../../../shared/graph/retry';
 import { isSelloError } from '../../../shared/errors';
@@ -163,6 +164,81 @@ describe('Graph client', () => {
     const att = sent.draft!.attachments.find((a) => a.name === 'smime.p7m')!;
     expect(Buffer.compare(Buffer.from(att.content), Buffer.from(big))).toBe(0);
   });
+});
+
+describe('Graph client: how smime.p7m reaches the draft', () => {
+  const envelope = { subject: 'p7m', to: ['bob@example.com'], cc: [], bcc: [] };
+  const bytes = (n: number) => new Uint8Array(n).map((_, i) => (i * 7 + (i >> 11)) & 0xff);
+  /** The requests one send made, from the index it started at. */
+  const since = (start: number) =>
+    graph.requests.slice(start).map((r) => `${r.method} ${r.status} ${r.path}`);
+  const drafts = () => [...graph.messages.values()].filter((m) => m.isDraft).length;
+
+  it('agrees with the stand-in on where upload sessions start', () => {
+    expect(UPLOAD_SESSION_MIN).toBe(STAND_IN_SESSION_MIN);
+  });
+
+  it('posts a payload one byte under 3 MB as a fileAttachment, within the 4 MB request limit', async () => {
+    const tokens = { current: await signIn(config, deps) };
+    const payload = bytes(UPLOAD_SESSION_MIN - 1);
+    const start = graph.requests.length;
+    const progress: number[] = [];
+    await clientFor(tokens).sendLargeSmime(envelope, 'IPM.Note.SMIME', payload, (p) => progress.push(p.sent));
+    const made = since(start);
+    expect(made.some((r) => /^POST 201 \/v1\.0\/me\/messages\/[^/]+\/attachments$/.test(r))).toBe(true);
+    expect(made.some((r) => r.includes('createUploadSession') || r.includes('/upload/'))).toBe(false);
+    expect(progress).toEqual([payload.length]);
+    const sent = graph.sent.at(-1)!;
+    const att = sent.draft!.attachments[0]!;
+    expect([att.name, att.contentType, sent.draft!.attachments.length]).toEqual([
+      'smime.p7m',
+      'application/pkcs7-mime',
+      1,
+    ]);
+    expect(Buffer.compare(att.content, payload)).toBe(0);
+  });
+
+  it('uploads a payload of exactly 3 MB through an upload session on the other host, without the token', async () => {
+    const tokens = { current: await signIn(config, deps) };
+    const payload = bytes(UPLOAD_SESSION_MIN);
+    const start = graph.requests.length;
+    await clientFor(tokens).sendLargeSmime(envelope, 'IPM.Note.SMIME.MultipartSigned', payload);
+    const made = since(start);
+    expect(made.some((r) => /^POST 201 .*\/attachments\/createUploadSession$/.test(r))).toBe(true);
+    // The stand-in answers 401 to a PUT carrying Authorization: every PUT succeeding proves none did.
+    const puts = made.filter((r) => r.startsWith('PUT '));
+    expect(puts.length).toBeGreaterThan(0);
+    expect(puts.every((r) => /^PUT (200|201) \/upload\//.test(r))).toBe(true);
+    expect(made.some((r) => /^POST \d+ \/v1\.0\/me\/messages\/[^/]+\/attachments$/.test(r))).toBe(false);
+    const att = graph.sent.at(-1)!.draft!.attachments[0]!;
+    expect(att.contentType).toBe('multipart/signed');
+    expect(Buffer.compare(att.content, payload)).toBe(0);
+  });
+
+  it.each([
+    ['an upload PUT', 'PUT', /^\/upload$/, UPLOAD_SESSION_MIN + 5],
+    ['createUploadSession', 'POST', /createUploadSession$/, UPLOAD_SESSION_MIN],
+    ['the attachment POST', 'POST', /\/attachments$/, 1000],
+  ])(
+    'deletes the server draft and gives a typed error when %s keeps failing',
+    async (_, method, path, size) => {
+      const tokens = { current: await signIn(config, deps) };
+      const before = drafts();
+      const sentBefore = graph.sent.length;
+      const start = graph.requests.length;
+      graph.injectFault({ method, path, kind: 'server-error', times: 20 });
+      try {
+        await expect(
+          clientFor(tokens).sendLargeSmime(envelope, 'IPM.Note.SMIME', bytes(size)),
+        ).rejects.toSatisfy((e) => isSelloError(e, 'graph.server-error'));
+      } finally {
+        graph.faults.length = 0;
+      }
+      expect(since(start).some((r) => r.startsWith('DELETE 204 /v1.0/me/messages/'))).toBe(true);
+      expect(drafts()).toBe(before);
+      expect(graph.sent.length).toBe(sentBefore);
+    },
+  );
 });
 
 describe('Retry-After parsing', () => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { EntraStandIn } from '../../stand-ins/entra/entra-stand-in';
-import { GraphStandIn } from '../../stand-ins/graph/graph-stand-in';
+import { GraphStandIn, UPLOAD_SESSION_MIN } from '../../stand-ins/graph/graph-stand-in';
 import { GraphClient } from '../../../shared/graph/graph-client';
 
 const entra = new EntraStandIn({
@@ -142,6 +142,9 @@ describe('Graph stand-in: drafts, upload sessions and send', () => {
     return r.json!.id as string;
   }
 
+  /** Upload sessions start at 3 MB: sizes below are MIN plus a few bytes. */
+  const MIN = UPLOAD_SESSION_MIN;
+
   async function session(id: string, size: number) {
     const r = await call(
       'POST',
@@ -173,36 +176,125 @@ describe('Graph stand-in: drafts, upload sessions and send', () => {
 
   it('takes chunks in order with Content-Range, answers nextExpectedRanges, then 201 with Location', async () => {
     const id = await draft();
-    const url = await session(id, 10);
-    const first = await put(url, new Uint8Array(6).fill(1), 'bytes 0-5/10');
+    const size = MIN + 10;
+    const url = await session(id, size);
+    const first = await put(url, new Uint8Array(size - 4).fill(1), `bytes 0-${size - 5}/${size}`);
     expect(first.status).toBe(200);
-    expect(((await first.json()) as { nextExpectedRanges: string[] }).nextExpectedRanges).toEqual(['6-']);
-    const last = await put(url, new Uint8Array(4).fill(2), 'bytes 6-9/10');
+    expect(((await first.json()) as { nextExpectedRanges: string[] }).nextExpectedRanges).toEqual([
+      `${size - 4}-`,
+    ]);
+    const last = await put(url, new Uint8Array(4).fill(2), `bytes ${size - 4}-${size - 1}/${size}`);
     expect(last.status).toBe(201);
     expect(last.headers.get('location')).toContain('/attachments/');
-    expect(graph.messages.get(id)!.attachments[0]!.content).toEqual(
-      new Uint8Array([1, 1, 1, 1, 1, 1, 2, 2, 2, 2]),
+    const expected = Buffer.alloc(size, 1).fill(2, size - 4);
+    expect(Buffer.compare(graph.messages.get(id)!.attachments[0]!.content, expected)).toBe(0);
+  });
+
+  it('issues the uploadUrl on another origin, which is not Graph and answers only upload PUTs', async () => {
+    const url = new URL(await session(await draft(), MIN));
+    expect(url.origin).not.toBe(new URL(graph.baseUrl).origin);
+    expect(url.origin).toBe(graph.uploadBaseUrl);
+    expect(url.pathname).toMatch(/^\/upload\/[A-Za-z0-9_-]+$/);
+    expect(url.searchParams.get('authtoken')).toBeTruthy();
+    // Graph's host does not take the PUTs, and the upload host serves nothing of Graph.
+    const onGraph = await fetch(`${graph.baseUrl}${url.pathname}${url.search}`, { method: 'PUT', body: 'x' });
+    expect(onGraph.status).not.toBe(200);
+    const graphOnUploadHost = await fetch(`${graph.uploadBaseUrl}/v1.0/me/messages`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(graphOnUploadHost.status).toBe(404);
+  });
+
+  it('refuses an upload session under 3 MB with ErrorAttachmentSizeShouldNotBeLessThanMinimumSize', async () => {
+    const id = await draft();
+    const r = await call(
+      'POST',
+      `/v1.0/me/messages/${encodeURIComponent(id)}/attachments/createUploadSession`,
+      {
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          AttachmentItem: { attachmentType: 'file', name: 'smime.p7m', size: MIN - 1 },
+        }),
+      },
     );
+    expect(r.status).toBe(400);
+    expect(r.json!.error!.code).toBe('ErrorAttachmentSizeShouldNotBeLessThanMinimumSize');
+    await session(id, MIN);
   });
 
   it('refuses an Authorization header on the pre-authenticated upload URL', async () => {
-    const url = await session(await draft(), 4);
-    const r = await put(url, new Uint8Array(4), 'bytes 0-3/4', { authorization: `Bearer ${token}` });
+    const url = await session(await draft(), MIN);
+    const r = await put(url, new Uint8Array(MIN), `bytes 0-${MIN - 1}/${MIN}`, {
+      authorization: `Bearer ${token}`,
+    });
     expect(r.status).toBe(401);
   });
 
   it('refuses a chunk out of order, a wrong total and a length that does not match the range', async () => {
-    const url = await session(await draft(), 8);
-    expect((await put(url, new Uint8Array(4), 'bytes 4-7/8')).status).toBe(416);
-    expect((await put(url, new Uint8Array(4), 'bytes 0-3/9')).status).toBe(400);
-    expect((await put(url, new Uint8Array(3), 'bytes 0-3/8')).status).toBe(400);
+    const size = MIN + 8;
+    const url = await session(await draft(), size);
+    expect((await put(url, new Uint8Array(4), `bytes 4-7/${size}`)).status).toBe(416);
+    expect((await put(url, new Uint8Array(4), `bytes 0-3/${size + 1}`)).status).toBe(400);
+    expect((await put(url, new Uint8Array(3), `bytes 0-3/${size}`)).status).toBe(400);
     expect((await put(url, new Uint8Array(4), 'bytes=0-3')).status).toBe(400);
   });
 
-  it('sends an IPM.Note.SMIME draft as MIME whose body is the uploaded CMS', async () => {
+  const postAttachment = (id: string, body: unknown) =>
+    call('POST', `/v1.0/me/messages/${encodeURIComponent(id)}/attachments`, {
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+  const fileAttachment = (content: Uint8Array) => ({
+    '@odata.type': '#microsoft.graph.fileAttachment',
+    name: 'smime.p7m',
+    contentType: 'application/pkcs7-mime',
+    contentBytes: Buffer.from(content).toString('base64'),
+  });
+
+  it('attaches a small file with one POST of a fileAttachment and answers 201 with its id and size', async () => {
+    const id = await draft();
+    const r = await postAttachment(id, fileAttachment(new Uint8Array([1, 2, 3, 4])));
+    expect(r.status).toBe(201);
+    expect(r.json!['@odata.type']).toBe('#microsoft.graph.fileAttachment');
+    expect(r.json!.size).toBe(4);
+    const att = graph.messages.get(id)!.attachments[0]!;
+    expect(att.id).toBe(r.json!.id);
+    expect([att.name, att.contentType, [...att.content]]).toEqual([
+      'smime.p7m',
+      'application/pkcs7-mime',
+      [1, 2, 3, 4],
+    ]);
+  });
+
+  it('checks every field of a posted fileAttachment', async () => {
+    const id = await draft();
+    const good = fileAttachment(new Uint8Array([9]));
+    const refused = async (body: unknown, code: string) => {
+      const r = await postAttachment(id, body);
+      expect(r.status, JSON.stringify(body)).toBe(400);
+      expect(r.json!.error!.code).toBe(code);
+    };
+    await refused({ ...good, '@odata.type': '#microsoft.graph.itemAttachment' }, 'ErrorInvalidRequest');
+    await refused({ ...good, '@odata.type': undefined }, 'ErrorInvalidRequest');
+    await refused({ ...good, name: '' }, 'ErrorInvalidRequest');
+    await refused({ ...good, contentBytes: 'not base64!' }, 'ErrorInvalidRequest');
+    await refused({ ...good, contentBytes: '' }, 'ErrorInvalidRequest');
+    await refused({ ...good, contentType: 7 }, 'RequestBodyRead');
+    await refused({ ...good, isInline: 'yes' }, 'RequestBodyRead');
+    await refused({ ...good, attachmentType: 'file' }, 'RequestBodyRead');
+    expect(graph.messages.get(id)!.attachments).toHaveLength(0);
+    const wrongType = await call('POST', `/v1.0/me/messages/${encodeURIComponent(id)}/attachments`, {
+      headers: { 'content-type': 'text/plain' },
+      body: JSON.stringify(good),
+    });
+    expect(wrongType.status).toBe(415);
+    expect((await postAttachment('AAMkAGnone=', good)).status).toBe(404);
+  });
+
+  it('sends an IPM.Note.SMIME draft as MIME whose body is the attached CMS', async () => {
     const id = await draft();
     const cms = new Uint8Array([0x30, 0x80, 1, 2, 3]);
-    await put(await session(id, cms.length), cms, `bytes 0-${cms.length - 1}/${cms.length}`);
+    expect((await postAttachment(id, fileAttachment(cms))).status).toBe(201);
     const r = await call('POST', `/v1.0/me/messages/${encodeURIComponent(id)}/send`);
     expect(r.status).toBe(202);
     const sent = graph.sent[0]!;
@@ -249,6 +341,33 @@ describe('Graph stand-in: fault injection', () => {
     expect(expired.status).toBe(401);
     expect(expired.json!.error!.code).toBe('InvalidAuthenticationToken');
     expect((await sendMail(body)).status).toBe(202);
+  });
+
+  it('reaches the PUTs to an upload session on the upload host', async () => {
+    const id = await call('POST', '/v1.0/me/messages', {
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ toRecipients: [{ emailAddress: { address: 'bob@example.test' } }] }),
+    });
+    const s = await call(
+      'POST',
+      `/v1.0/me/messages/${encodeURIComponent(id.json!.id as string)}/attachments/createUploadSession`,
+      {
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          AttachmentItem: { attachmentType: 'file', name: 'a', size: UPLOAD_SESSION_MIN },
+        }),
+      },
+    );
+    const url = s.json!.uploadUrl as string;
+    graph.injectFault({ method: 'PUT', path: /^\/upload$/, kind: 'server-error', times: 1 });
+    const put = () =>
+      fetch(url, {
+        method: 'PUT',
+        headers: { 'content-range': `bytes 0-9/${UPLOAD_SESSION_MIN}` },
+        body: Buffer.alloc(10),
+      });
+    expect((await put()).status).toBe(500);
+    expect((await put()).status).toBe(200);
   });
 });
 
