@@ -15,9 +15,28 @@ const TYPES: Record<string, string> = {
   '.pem': 'application/x-pem-file',
 };
 
-export function serveDirectory(dir: string, port: number, host = '127.0.0.1'): Promise<Server> {
+/** One answered request, for an access log (the admin's, or a test's proof of what a browser fetched). */
+export interface ServedRequest {
+  method: string;
+  path: string;
+  status: number;
+}
+
+export function serveDirectory(
+  dir: string,
+  port: number,
+  host = '127.0.0.1',
+  onRequest?: (r: ServedRequest) => void,
+): Promise<Server> {
   const root = normalize(dir + sep);
   const server = createServer((req, res) => {
+    res.on('finish', () =>
+      onRequest?.({
+        method: req.method ?? '',
+        path: new URL(req.url ?? '/', 'http://localhost').pathname,
+        status: res.statusCode,
+      }),
+    );
     void (async () => {
       if (req.method !== 'GET' && req.method !== 'HEAD') {
         res.writeHead(405, { allow: 'GET, HEAD' }).end();

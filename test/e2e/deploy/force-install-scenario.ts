@@ -44,6 +44,11 @@ const policy = JSON.parse(
   readFileSync(join(out, 'sello/policies/linux/chromium/etc/chromium/policies/managed/sello.json'), 'utf8'),
 ) as Record<string, unknown>;
 policy.DeveloperToolsAvailability = 1;
+// A value `sello deploy build` would refuse, slipped into the policy as a hand edit would: Chromium
+// itself must withhold it, by the pattern in managed_schema.json.
+const extensionPolicy = (policy['3rdparty'] as { extensions: Record<string, Record<string, unknown>> })
+  .extensions[id]!;
+extensionPolicy.graphClientId = 'not-a-guid';
 mkdirSync('/etc/chromium/policies/managed', { recursive: true });
 writeFileSync('/etc/chromium/policies/managed/sello.json', JSON.stringify(policy));
 
@@ -79,7 +84,10 @@ async function worker(b: Browser): Promise<WebWorker> {
   throw new Error('the service worker never became ready');
 }
 
-const server = await serveDirectory(out, port);
+const requests: string[] = [];
+const server = await serveDirectory(out, port, '127.0.0.1', (r) =>
+  requests.push(`${r.method} ${r.path} ${r.status}`),
+);
 let browser: Browser | null = null;
 try {
   browser = await launch();
@@ -100,6 +108,8 @@ try {
   observed.managed = {
     alwaysSign: managed.alwaysSign,
     trustAnchorCount: (managed.trustAnchors as unknown[] | undefined)?.length ?? 0,
+    graphTenantId: managed.graphTenantId,
+    graphClientIdPublished: 'graphClientId' in managed,
   };
 
   // The compose frame shows signing forced and locked.
@@ -155,5 +165,6 @@ try {
 } finally {
   await browser?.close();
   server.close();
+  observed.requests = requests;
 }
 process.stdout.write(JSON.stringify(observed) + '\n');

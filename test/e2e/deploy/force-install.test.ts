@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -56,7 +56,10 @@ describe('admin deployment through ExtensionInstallForcelist', () => {
           signed,
         ]),
       );
-      writeFileSync(join(work, 'settings.json'), JSON.stringify({ alwaysSign: true, revocationMode: 'off' }));
+      writeFileSync(
+        join(work, 'settings.json'),
+        JSON.stringify({ alwaysSign: true, revocationMode: 'off', graphTenantId: 'contoso.example' }),
+      );
       const port = await freePort();
       const script = [
         'mkdir -p /etc/chromium/policies',
@@ -67,6 +70,8 @@ describe('admin deployment through ExtensionInstallForcelist', () => {
         encoding: 'utf8',
         timeout: 280_000,
       });
+      // The work folder holds a signing key and a browser profile: gone whatever the outcome.
+      rmSync(work, { recursive: true, force: true });
       const line = run.stdout.trim().split('\n').pop() ?? '';
       let observed: Record<string, unknown>;
       try {
@@ -78,7 +83,21 @@ describe('admin deployment through ExtensionInstallForcelist', () => {
       expect(observed.extensionId).toMatch(/^[a-p]{32}$/);
       expect(observed.installedVersion).toBe('1.0.0');
       expect(observed.updateUrlInManifest).toBe(`http://127.0.0.1:${port}/sello/updates.xml`);
-      expect(observed.managed).toEqual({ alwaysSign: true, trustAnchorCount: 1 });
+      // Chromium published the settings that match managed_schema.json and withheld the one that
+      // fails its pattern.
+      expect(observed.managed).toEqual({
+        alwaysSign: true,
+        trustAnchorCount: 1,
+        graphTenantId: 'contoso.example',
+        graphClientIdPublished: false,
+      });
+      // The browser fetched the update manifest and then the CRX from the admin's server.
+      const requests = observed.requests as string[];
+      expect(requests).toContain('GET /sello/updates.xml 200');
+      expect(requests).toContain('GET /sello/sello.crx 200');
+      expect(requests.indexOf('GET /sello/updates.xml 200')).toBeLessThan(
+        requests.indexOf('GET /sello/sello.crx 200'),
+      );
       expect(observed.composeSign).toEqual({ checked: true, disabled: true });
       expect(observed.readStatus).toMatch(/Signed by .*carol@example\.org/);
       expect(observed.readStatus).toMatch(/trusted/i);

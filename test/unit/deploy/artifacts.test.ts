@@ -1,6 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateKeyPairSync } from 'node:crypto';
@@ -16,6 +16,16 @@ import { packCrx } from '../../../shared/deploy/pack-crx';
 import { pemDecodeAll, pemEncode } from '../../../shared/bytes';
 import { checkSettings } from '../../../shared/policy/validate-settings';
 import { makeCa } from '../../helpers/openssl-ca';
+
+const made: string[] = [];
+const tempDir = (prefix: string) => {
+  const d = mkdtempSync(join(tmpdir(), prefix));
+  made.push(d);
+  return d;
+};
+afterAll(() => {
+  for (const d of made) rmSync(d, { recursive: true, force: true });
+});
 
 const f = {
   extensionId: 'abcdefghijklmnopabcdefghijklmnop',
@@ -63,14 +73,14 @@ function parseRegFile(text: string): Map<string, Map<string, string | number>> {
 }
 
 function wellFormedXml(xml: string): void {
-  const dir = mkdtempSync(join(tmpdir(), 'sello-xml-'));
+  const dir = tempDir('sello-xml-');
   writeFileSync(join(dir, 'x.xml'), xml);
   execFileSync('xmllint', ['--noout', join(dir, 'x.xml')]);
 }
 
 describe('deployment artifacts', () => {
   it('derives the same extension id Chrome does (as the CRX3 packer computes it)', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'sello-crx-'));
+    const dir = tempDir('sello-crx-');
     mkdirSync(join(dir, 'ext'));
     writeFileSync(
       join(dir, 'ext', 'manifest.json'),
@@ -129,7 +139,7 @@ describe('deployment artifacts', () => {
   });
 
   it('writes trust anchors into .reg files as one-line values that read back to the same certificates', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'sello-reg-'));
+    const dir = tempDir('sello-reg-');
     const cas = [makeCa(join(dir, 'a'), 'Contoso Root CA'), makeCa(join(dir, 'b'), 'Fabrikam "Issuing" CA')];
     const trustAnchors = cas.map((ca) => pemEncode('CERTIFICATE', ca.certDer));
     expect(trustAnchors[0]).toContain('\n'); // the multi-line PEM a .reg string cannot hold

@@ -1,17 +1,27 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync, existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeCa } from '../../helpers/openssl-ca';
 import { writeSst } from '../../helpers/sst-writer';
+
+const made: string[] = [];
+const tempDir = (prefix: string) => {
+  const d = mkdtempSync(join(tmpdir(), prefix));
+  made.push(d);
+  return d;
+};
+afterAll(() => {
+  for (const d of made) rmSync(d, { recursive: true, force: true });
+});
 
 const sello = (args: string[]) =>
   spawnSync(process.execPath, ['bin/sello.js', ...args], { encoding: 'utf8', timeout: 60_000 });
 
 describe('sello deploy (CLI)', () => {
   it('refuses settings with a wrong type or an unknown key, naming each, before writing anything', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'sello-deploy-cli-'));
+    const dir = tempDir('sello-deploy-cli-');
     writeFileSync(join(dir, 'settings.json'), JSON.stringify({ alwaysSign: 'yes', alwaysSing: true }));
     const r = sello([
       'deploy', 'build', '--settings', join(dir, 'settings.json'), '--key', join(dir, 'k.pem'),
@@ -27,7 +37,7 @@ describe('sello deploy (CLI)', () => {
   });
 
   it('refuses settings that are not JSON with one clear line', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'sello-deploy-cli-'));
+    const dir = tempDir('sello-deploy-cli-');
     writeFileSync(join(dir, 'settings.json'), '{ nope');
     const r = sello([
       'deploy', 'build', '--settings', join(dir, 'settings.json'), '--key', join(dir, 'k.pem'),
@@ -39,7 +49,7 @@ describe('sello deploy (CLI)', () => {
   });
 
   it('migrates Get-SmimeConfig JSON with its SST into valid settings with trust anchors, reporting each parameter', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'sello-deploy-cli-'));
+    const dir = tempDir('sello-deploy-cli-');
     const ca = makeCa(join(dir, 'ca'), 'Contoso Issuing CA');
     const sst = writeSst([ca.certDer]);
     writeFileSync(
