@@ -36,6 +36,8 @@ import po3 from './padding-oracle-truncated-encrypted-key';
 import cms1 from './cms-chain-to-same-name-root';
 import ro1 from './reply-oracle-resent-ciphertext';
 import ro2 from './reply-oracle-style-class-hidden';
+import dg1 from './downgrade-des-content';
+import dg2 from './downgrade-rc2-content';
 
 export const CASES: AttackCase[] = [
   c0,
@@ -74,4 +76,6 @@ export const CASES: AttackCase[] = [
   cms1,
   ro1,
   ro2,
+  dg1,
+  dg2,
 ];
