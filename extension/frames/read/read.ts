@@ -102,7 +102,11 @@ function say(text: string, kind: 'ok' | 'bad' | '' = ''): void {
 }
 
 function renderStatus(r: OpenResult): void {
-  const lines = statusLines(r.verdict);
+  const shown = r.display ? [...r.display.sections, ...r.display.attachments] : [];
+  const lines = statusLines(
+    r.verdict,
+    shown.some((x) => x.signed),
+  );
   const bar = byId('status-bar');
   bar.hidden = false;
   bar.className = `status-bar ${lines.some((l) => l.level === 'bad') ? 'danger' : lines.some((l) => l.level === 'warn') ? 'warning' : 'good'}`;

@@ -28,7 +28,13 @@ function signerName(s: SignerView): string {
   return email ? `${cn} <${email}>` : cn;
 }
 
-export function statusLines(v: VerdictView): StatusLine[] {
+/**
+ * `signedPartShown`: whether any displayed section or attachment is covered by the signature (the
+ * frame knows what it shows; the verdict alone does not). A partial signature whose signed part is not
+ * shown at all (e.g. multipart/alternative, where the unsigned alternative is the one displayed) must
+ * say so: "Signed by Alice" above only unsigned text would vouch for it.
+ */
+export function statusLines(v: VerdictView, signedPartShown = true): StatusLine[] {
   const lines: StatusLine[] = [];
   const add = (level: StatusLine['level'], key: string, ...subs: string[]) =>
     lines.push({ level, key, text: t(key, subs) });
@@ -74,6 +80,8 @@ export function statusLines(v: VerdictView): StatusLine[] {
         v.coverage.signedPaths.join(', '),
         v.coverage.unsignedPaths.join(', '),
       );
+    if (v.coverage.kind === 'partial' && !signedPartShown)
+      add('bad', 'statusSignedPartNotShown', v.coverage.signedPaths.join(', '));
   }
 
   if (encrypted.length === 0) {

@@ -34,6 +34,11 @@ export default {
       statusIncludes: ['Signed by Eve Example', FRAME.notEncrypted],
       statusExcludes: [FRAME.encrypted],
       pageExcludes: [SECRET],
+      // One frame per displayed part, each labelled by coverage when the signature is partial.
+      sections: [
+        { path: '1', label: null },
+        { path: '3', label: null },
+      ],
     },
   },
 } satisfies AttackCase;

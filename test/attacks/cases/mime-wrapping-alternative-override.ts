@@ -22,8 +22,13 @@ export default {
     integrityProtected: null,
     errors: [],
     frame: {
-      statusIncludes: ['The signature covers only part 1; part 2 is not signed.'],
+      statusIncludes: [
+        'The signature covers only part 1; part 2 is not signed.',
+        'The signed part (1) is not displayed',
+      ],
       statusExcludes: [FRAME.whole],
+      // One frame per displayed part, each labelled by coverage when the signature is partial.
+      sections: [{ path: '2', label: 'unsigned' }],
     },
   },
 } satisfies AttackCase;

@@ -26,7 +26,12 @@ export default {
     errors: [],
     frame: {
       statusIncludes: ['The signature covers only part 2; part 1 is not signed.'],
-      statusExcludes: [FRAME.whole],
+      statusExcludes: [FRAME.whole, 'is not displayed'],
+      // One frame per displayed part, each labelled by coverage when the signature is partial.
+      sections: [
+        { path: '1', label: 'unsigned' },
+        { path: '2.1', label: 'signed' },
+      ],
     },
   },
 } satisfies AttackCase;

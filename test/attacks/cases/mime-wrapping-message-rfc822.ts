@@ -25,6 +25,11 @@ export default {
     fromMatchesSigner: false,
     integrityProtected: null,
     errors: [],
-    frame: { statusIncludes: [FRAME.notSigned], statusExcludes: [FRAME.whole, FRAME.signedBy] },
+    frame: {
+      statusIncludes: [FRAME.notSigned],
+      statusExcludes: [FRAME.whole, FRAME.signedBy],
+      // One frame per displayed part, each labelled by coverage when the signature is partial.
+      sections: [{ path: '1', label: null }],
+    },
   },
 } satisfies AttackCase;
