@@ -257,25 +257,29 @@ export async function fromSmimeConfig(json: unknown, deps: MappingDeps): Promise
         break;
       }
       case 'AllowSMIMEEncryptionAlgorithmNegotiation': {
+        // Accepted so the converted settings validate, but the send path does not negotiate yet (the
+        // options page says "Not applied yet"): the admin must not believe it changes anything.
+        const notApplied =
+          '; not applied yet: Sello always encrypts with encryptionAlgorithm (as BlockNegotiation does)';
         const v = String(value);
         if (v === 'BlockNegotiation')
           line(
             p,
             'mapped',
-            `encryptionAlgorithmNegotiation = ${(s.encryptionAlgorithmNegotiation = 'block')}`,
+            `encryptionAlgorithmNegotiation = ${(s.encryptionAlgorithmNegotiation = 'block')}${notApplied}`,
           );
         else if (v === 'OnlyStrongAlgorithmNegotiation')
           line(
             p,
             'mapped',
-            `encryptionAlgorithmNegotiation = ${(s.encryptionAlgorithmNegotiation = 'strong-only')}`,
+            `encryptionAlgorithmNegotiation = ${(s.encryptionAlgorithmNegotiation = 'strong-only')}${notApplied}`,
           );
         else if (v === 'AllowAnyAlgorithmNegotiation') {
           s.encryptionAlgorithmNegotiation = 'strong-only';
           line(
             p,
             'changed',
-            'encryptionAlgorithmNegotiation = strong-only: negotiation never picks a weak cipher in Sello',
+            `encryptionAlgorithmNegotiation = strong-only: negotiation never picks a weak cipher in Sello${notApplied}`,
           );
         } else line(p, 'not-mapped', `unknown value ${JSON.stringify(value)}`);
         break;

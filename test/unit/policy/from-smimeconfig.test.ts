@@ -74,6 +74,9 @@ describe('sello deploy from-smimeconfig mapping', () => {
     expect(by('OWAEncryptionAlgorithms').outcome).toBe('changed');
     expect(settings.encryptionAlgorithm).toBe('aes-256-cbc');
     expect(by('AllowSMIMEEncryptionAlgorithmNegotiation').outcome).toBe('changed');
+    expect(by('AllowSMIMEEncryptionAlgorithmNegotiation').detail).toMatch(
+      /never picks a weak cipher in Sello; not applied yet: Sello always encrypts with encryptionAlgorithm/,
+    );
     expect(by('SMIMECertificateIssuingCA')).toMatchObject({ outcome: 'changed' });
     expect(by('SMIMECertificateIssuingCA').detail).toContain('Old CA');
     expect(by('OWACopyRecipientHeaders')).toMatchObject({ outcome: 'ignored' });
