@@ -161,6 +161,129 @@ describe('secure compose frame', () => {
     expect(await textOf(page, '#attachments')).toContain('keep-me.txt');
   });
 
+  it('keeps keys and drafts sealed at rest: a non-extractable device key, no key or draft text in IndexedDB', async () => {
+    // Runs right after the failed send above, so the drafts store holds that draft.
+    const hex = (label: string) => {
+      const text = openssl(['rsa', '-in', f.alice.key, '-noout', '-text']).toString();
+      const block = new RegExp(`${label}:\\s*\\n((?:\\s+[0-9a-f:]+\\n)+)`).exec(text)![1]!;
+      return [...Buffer.from(block.replace(/[\s:]/g, ''), 'hex')].slice(1, 33); // skip the sign byte
+    };
+    const pkcs8 = [...openssl(['pkcs8', '-topk8', '-nocrypt', '-outform', 'DER', '-in', f.alice.key])];
+    const bytes = (t: string) => [...Buffer.from(t, 'utf8')];
+    const needles: Record<string, number[]> = {
+      privateExponent: hex('privateExponent'),
+      prime1: hex('prime1'),
+      pkcs8Tail: pkcs8.slice(-48),
+      certificateTail: [...readFileSync(f.alice.cer)].slice(-48), // must be found: the search works
+      subject: bytes('Will fail'),
+      body: bytes('Do not lose me.'),
+      attachment: bytes('attachment that must survive'),
+      attachmentBase64: bytes(Buffer.from('attachment that must survive').toString('base64').slice(0, 24)),
+    };
+    const found = await s.worker.evaluate(async (needles: Record<string, number[]>) => {
+      const db = await new Promise<IDBDatabase>((resolve, reject) => {
+        const r = indexedDB.open('sello');
+        r.onsuccess = () => resolve(r.result);
+        r.onerror = () => reject(r.error);
+      });
+      const all = (store: string) =>
+        new Promise<{ keys: IDBValidKey[]; values: unknown[] }>((resolve, reject) => {
+          const os = db.transaction(store).objectStore(store);
+          const keys = os.getAllKeys();
+          const values = os.getAll();
+          values.onsuccess = () => resolve({ keys: keys.result, values: values.result });
+          values.onerror = () => reject(values.error);
+        });
+      const chunks = (v: unknown, out: Uint8Array[] = []): Uint8Array[] => {
+        if (v instanceof Uint8Array) out.push(v);
+        else if (v instanceof ArrayBuffer) out.push(new Uint8Array(v));
+        else if (typeof v === 'string') out.push(new TextEncoder().encode(v));
+        else if (Array.isArray(v)) v.forEach((x) => chunks(x, out));
+        else if (v && typeof v === 'object' && !(v instanceof CryptoKey))
+          Object.values(v).forEach((x) => chunks(x, out));
+        return out;
+      };
+      const has = (hay: Uint8Array, n: number[]) => {
+        outer: for (let i = 0; i + n.length <= hay.length; i++) {
+          for (let j = 0; j < n.length; j++) if (hay[i + j] !== n[j]) continue outer;
+          return true;
+        }
+        return false;
+      };
+      const hits = (values: unknown[]) =>
+        Object.keys(needles).filter((k) => chunks(values).some((c) => has(c, needles[k]!)));
+      const meta = await all('meta');
+      const device = meta.values[meta.keys.indexOf('device-key')];
+      const identities = await all('identities');
+      const drafts = await all('drafts');
+      db.close();
+      return {
+        device:
+          device instanceof CryptoKey
+            ? { extractable: device.extractable, algorithm: device.algorithm.name, usages: device.usages }
+            : null,
+        identityCount: identities.values.length,
+        protections: identities.values.map((r) => (r as { protection: string }).protection),
+        identityHits: hits(identities.values),
+        metaHits: hits(meta.values),
+        draftCount: drafts.values.length,
+        draftFields: drafts.values.map((d) =>
+          Object.keys(d as object)
+            .sort()
+            .join(','),
+        ),
+        draftHits: hits(drafts.values),
+      };
+    }, needles);
+    expect(found.device).toEqual({
+      extractable: false,
+      algorithm: 'AES-GCM',
+      usages: ['encrypt', 'decrypt'],
+    });
+    expect(found.identityCount).toBe(1);
+    expect(found.protections).toEqual(['device']);
+    // The certificate is stored as is; not one run of 32 bytes of the private key is.
+    expect(found.identityHits).toEqual(['certificateTail']);
+    expect(found.metaHits).toEqual([]);
+    expect(found.draftCount).toBeGreaterThan(0);
+    expect(new Set(found.draftFields)).toEqual(new Set(['id,savedAt,sealed']));
+    expect(found.draftHits).toEqual([]);
+  });
+
+  it("starts with a user's own alwaysEncrypt checked but lets them send one message unencrypted", async () => {
+    const setAlwaysEncrypt = async (value: boolean | null) => {
+      const options = await openPage(s, 'options');
+      const r = await send(options, { type: 'settings.set', key: 'alwaysEncrypt', value });
+      await options.close();
+      expect(r.ok).toBe(true);
+    };
+    await setAlwaysEncrypt(true);
+    try {
+      await page.bringToFront();
+      await page.goto(`${s.origin}/frames/compose/index.html`);
+      await page.waitForSelector('body[data-ready]');
+      expect(
+        await page.$eval('#encrypt', (c) => [
+          (c as HTMLInputElement).checked,
+          (c as HTMLInputElement).disabled,
+        ]),
+      ).toEqual([true, false]);
+      await setField('#to', 'dave@example.com'); // no certificate: encrypted, this could not be sent
+      await setField('#subject', 'Unencrypted on purpose');
+      await page.click('#body');
+      await page.type('#body', 'Readable without S/MIME.');
+      await setChecked('#sign', true);
+      await setChecked('#encrypt', false);
+      expect((await sendAndWait()).text).toBe('Sent, signed.');
+      const top = server.received.at(-1)!.body.toString('latin1');
+      expect(top).toMatch(/multipart\/signed/i);
+      expect(top).not.toMatch(/pkcs7-mime/i);
+    } finally {
+      await setAlwaysEncrypt(null);
+      await page.bringToFront();
+    }
+  });
+
   it('is accessible (axe)', async () => {
     await page.goto(`${s.origin}/frames/compose/index.html`);
     await page.waitForSelector('body[data-ready]');
