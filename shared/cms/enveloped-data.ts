@@ -8,7 +8,7 @@ import type { CoreEnv } from '../env';
 import { SelloError } from '../errors';
 import { isContext, sequence, setItems, smallInt } from '../keys/der';
 import type { Identity } from '../keys/identity';
-import { OID } from './algorithms';
+import { CONTENT_CIPHERS, OID } from './algorithms';
 import { encodeAuthEnvelopedData, parseAuthEnvelopedData } from './auth-enveloped-data';
 import { contentCipherInfo, decryptContent, encryptContent, type WritableCipher } from './content-encryption';
 import { malformed, parseContentInfo, readingCms } from './content-info';
@@ -106,10 +106,17 @@ export interface Decryption {
   recipientCount: number;
 }
 
+// Names for the unsupported ciphers one meets in the wild, for the message only.
+const UNSUPPORTED_CIPHER_NAMES: Record<string, string> = {
+  '1.2.840.113549.1.9.16.3.18': 'ChaCha20-Poly1305',
+};
+const unsupportedCipherName = (oid: string): string => UNSUPPORTED_CIPHER_NAMES[oid] ?? oid;
+
 /**
  * Decrypts with one identity. Errors: `cms.malformed` (unreadable before any key is used),
- * `cms.no-recipient` (not encrypted to this certificate), and otherwise only `cms.decrypt-failed`,
- * with one message whatever failed.
+ * `cms.unsupported-algorithm` (a content cipher or key agreement Sello does not implement, known
+ * from the public structure), `cms.no-recipient` (not encrypted to this certificate), and otherwise
+ * only `cms.decrypt-failed`, with one message whatever failed.
  */
 export async function decryptEnvelopedData(
   der: Uint8Array,
@@ -118,6 +125,13 @@ export async function decryptEnvelopedData(
 ): Promise<Decryption> {
   const p = parseEnvelope(der);
   const cipher = contentCipherInfo(p.cipherOid);
+  // A content cipher Sello does not implement (e.g. ChaCha20-Poly1305, RFC 8103) is named: it is
+  // public in the structure, so saying so before any key is used is no oracle.
+  if (!CONTENT_CIPHERS[p.cipherOid])
+    throw new SelloError(
+      'cms.unsupported-algorithm',
+      `The content cipher ${unsupportedCipherName(p.cipherOid)} is not supported.`,
+    );
   // RFC 5083 §2.1: AuthEnvelopedData is for authenticated ciphers only; a CBC one there has no MAC.
   if (p.structure === 'AuthEnvelopedData' && !cipher.name.endsWith('-gcm')) {
     throw malformed('An AuthEnvelopedData must use an authenticated cipher.');

@@ -165,8 +165,12 @@ function subjectKeyIdentifierRaw(id: CertificateId, who: string): Uint8Array {
   return retag(subjectKeyIdentifierChoice(id, who), 0x04);
 }
 
+const MONTGOMERY: Record<string, string> = { '1.3.101.110': 'X25519', '1.3.101.111': 'X448' };
+
 export interface ParsedKari {
   originatorPoint: Uint8Array | null;
+  /** OID of the originator's key algorithm (id-ecPublicKey, or id-X25519 / id-X448 of RFC 8418). */
+  originatorAlgorithm: string | null;
   ukm: Uint8Array | undefined;
   algorithm: asn1js.AsnType | undefined;
   /** RecipientEncryptedKey items: [rid, encryptedKey]. */
@@ -179,10 +183,16 @@ export function parseKari(node: asn1js.AsnType): ParsedKari {
   let i = 1; // version
   const originator = explicit(items[i++], 0, decryptFailed);
   let originatorPoint: Uint8Array | null = null;
+  let originatorAlgorithm: string | null = null;
   if (isContext(originator, 1)) {
     const parts = (originator as asn1js.Constructed).valueBlock.value ?? [];
     const bits = parts[1];
     if (bits instanceof asn1js.BitString) originatorPoint = new Uint8Array(bits.valueBlock.valueHexView);
+    try {
+      originatorAlgorithm = algorithmIdentifier(parts[0], decryptFailed).oid;
+    } catch {
+      originatorAlgorithm = null; // decryption fails on its own
+    }
   }
   let ukm: Uint8Array | undefined;
   if (isContext(items[i], 1)) ukm = octets(explicit(items[i++], 1, decryptFailed), decryptFailed);
@@ -190,7 +200,7 @@ export function parseKari(node: asn1js.AsnType): ParsedKari {
   const recipientEncryptedKeys = sequence(items[i], decryptFailed).map((r) =>
     sequence(r, decryptFailed, 2, 2),
   );
-  return { originatorPoint, ukm, algorithm, recipientEncryptedKeys };
+  return { originatorPoint, originatorAlgorithm, ukm, algorithm, recipientEncryptedKeys };
 }
 
 export function keyAgreementName(algorithm: asn1js.AsnType | undefined): string {
@@ -211,6 +221,14 @@ export async function decryptKeyAgree(
   identity: Identity,
   env: CoreEnv,
 ): Promise<Uint8Array> {
+  // RFC 8418 (X25519/X448) is not implemented. Said by name, unlike other failures: it follows from
+  // the public originator key alone, before our key is used, so it tells an attacker nothing.
+  const curve = kari.originatorAlgorithm ? MONTGOMERY[kari.originatorAlgorithm] : undefined;
+  if (curve)
+    throw new SelloError(
+      'cms.unsupported-algorithm',
+      `Key agreement with ${curve} (RFC 8418) is not supported.`,
+    );
   try {
     const alg = algorithmIdentifier(kari.algorithm, decryptFailed);
     const kdf = KDF_SCHEMES[alg.oid];

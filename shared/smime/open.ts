@@ -5,7 +5,7 @@
  */
 import { concatBytes, equalBytes, utf8 } from '../bytes';
 import type { CoreEnv } from '../env';
-import { SelloError, type ErrorCode } from '../errors';
+import { isSelloError, SelloError, type ErrorCode } from '../errors';
 import type { Identity } from '../keys/identity';
 import { parseAddresses } from '../mime/addresses';
 import { getHeader } from '../mime/header-block';
@@ -157,6 +157,7 @@ async function decryptLayer(
   state: OpenState,
   env: CoreEnv,
 ): Promise<Uint8Array | null> {
+  let unsupported: SelloError | undefined;
   for (const key of keys) {
     try {
       const d = await decryptWith(der, key, env);
@@ -177,6 +178,12 @@ async function decryptLayer(
       }
       return d.content;
     } catch (e) {
+      // An algorithm Sello lacks is named from the public structure (no oracle); another key may
+      // still open the message, so it is reported only when none does.
+      if (isSelloError(e, 'cms.unsupported-algorithm')) {
+        unsupported ??= e;
+        continue;
+      }
       if (e instanceof SelloError && e.code !== 'cms.decrypt-failed' && e.code !== 'cms.no-recipient') {
         if (e.code.endsWith('.malformed') || e.code.endsWith('.unsupported')) {
           state.errors.push(issueOf(e, 'cms.malformed', e.message));
@@ -198,7 +205,9 @@ async function decryptLayer(
   state.errors.push(
     keys.length === 0
       ? issue('smime.no-key', 'The message is encrypted and no private key was given to open it.')
-      : issue('cms.decrypt-failed', 'The message could not be decrypted with the given keys.'),
+      : unsupported
+        ? issue(unsupported.code, unsupported.message)
+        : issue('cms.decrypt-failed', 'The message could not be decrypted with the given keys.'),
   );
   return null;
 }
