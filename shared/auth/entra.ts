@@ -11,11 +11,29 @@ import { createPkcePair, randomToken } from './pkce';
  * Mail.Send and Mail.Read send and read MIME. Mail.ReadWrite is needed too: Graph requires it to create
  * the IPM.Note.SMIME draft of the large-message path and to delete a plaintext OWA draft on request.
  */
-export const GRAPH_SCOPES = [
-  'https://graph.microsoft.com/Mail.Send',
-  'https://graph.microsoft.com/Mail.Read',
-  'https://graph.microsoft.com/Mail.ReadWrite',
-];
+const MAIL_PERMISSIONS = ['Mail.Send', 'Mail.Read', 'Mail.ReadWrite'];
+
+/**
+ * The delegated scopes for the Graph at `graphUrl`. A scope names its resource by the resource's
+ * identifier URI, and each national cloud's Graph is its own resource (https://graph.microsoft.us,
+ * https://dod-graph.microsoft.us, https://microsoftgraph.chinacloudapi.cn): a token asked for
+ * graph.microsoft.com is not accepted by the Graph a sovereign-cloud tenant is configured with.
+ */
+export function graphScopes(graphUrl: string): string[] {
+  let origin = 'null';
+  try {
+    origin = new URL(graphUrl).origin;
+  } catch {
+    // Falls through to the typed error below: the setting is not a URL.
+  }
+  if (origin === 'null') {
+    throw new SelloError('auth.not-configured', `The Microsoft Graph URL setting is not a URL: ${graphUrl}`);
+  }
+  return MAIL_PERMISSIONS.map((p) => `${origin}/${p}`);
+}
+
+/** The public cloud's scopes (graph.microsoft.com). */
+export const GRAPH_SCOPES = graphScopes('https://graph.microsoft.com');
 
 export interface EntraConfig {
   authority: string; // e.g. https://login.microsoftonline.com

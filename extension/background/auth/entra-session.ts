@@ -3,16 +3,19 @@
  * chrome.identity.launchWebAuthFlow (shared/auth/entra), tenant, client id and authority from the
  * settings (admin policy locks them). Tokens live in worker memory and in storage.session, which
  * Chromium keeps in memory only and clears when the browser closes; they never reach disk, a frame or
- * the page. A refused refresh puts the session into "sign in again", which the OWA panel shows.
+ * the page. A refused refresh puts the session into "sign in again", which the OWA panel shows; that
+ * state is kept in storage.session too, so a restarted worker (MV3 stops idle ones) still says "sign in
+ * again" instead of a plain "sign in".
  */
 import browser from 'webextension-polyfill';
 import { SelloError, isSelloError } from '../../../shared/errors';
-import { GRAPH_SCOPES, refresh, signIn, type EntraConfig, type TokenSet } from '../../../shared/auth/entra';
+import { graphScopes, refresh, signIn, type EntraConfig, type TokenSet } from '../../../shared/auth/entra';
 import type { Settings } from '../../../shared/policy/settings-definition';
 import { currentSettings } from '../settings';
 import type { AuthStatusView } from '../graph/owa-messages';
 
 const SESSION_KEY = 'graphTokens';
+const SIGN_IN_REQUIRED_KEY = 'graphSignInRequired';
 
 let tokens: TokenSet | null = null;
 let loaded = false;
@@ -36,7 +39,8 @@ export function entraConfig(s: Settings): EntraConfig {
     tenant: s.graphTenantId,
     clientId: s.graphClientId,
     redirectUri: redirectUri(),
-    scopes: GRAPH_SCOPES,
+    // For the Graph the settings point at (sovereign clouds have their own resource URI).
+    scopes: graphScopes(s.graphUrl),
   };
 }
 
@@ -44,8 +48,16 @@ async function load(): Promise<void> {
   if (loaded) return;
   loaded = true;
   // storage.session survives a worker restart (MV3 stops idle workers) but not the browser.
-  const stored = (await browser.storage.session.get(SESSION_KEY))[SESSION_KEY] as TokenSet | undefined;
-  if (stored && !tokens) tokens = stored;
+  const stored = await browser.storage.session.get([SESSION_KEY, SIGN_IN_REQUIRED_KEY]);
+  const t = stored[SESSION_KEY] as TokenSet | undefined;
+  if (t && !tokens) tokens = t;
+  if (stored[SIGN_IN_REQUIRED_KEY] === true) signInRequired = true;
+}
+
+async function setSignInRequired(required: boolean): Promise<void> {
+  signInRequired = required;
+  if (required) await browser.storage.session.set({ [SIGN_IN_REQUIRED_KEY]: true });
+  else await browser.storage.session.remove(SIGN_IN_REQUIRED_KEY);
 }
 
 async function store(t: TokenSet | null): Promise<void> {
@@ -62,6 +74,7 @@ export async function authStatus(): Promise<AuthStatusView> {
 
 /** Interactive sign-in; the Entra page (or the stand-in) runs in the browser's auth window. */
 export async function signInInteractive(): Promise<AuthStatusView> {
+  await load();
   const config = entraConfig(await currentSettings());
   const t = await signIn(config, {
     crypto,
@@ -73,19 +86,20 @@ export async function signInInteractive(): Promise<AuthStatusView> {
         return r;
       }),
   });
-  signInRequired = false;
+  await setSignInRequired(false);
   await store(t);
   return authStatus();
 }
 
 export async function signOut(): Promise<AuthStatusView> {
+  await load();
   await store(null);
-  signInRequired = false;
+  await setSignInRequired(false);
   return authStatus();
 }
 
-function needSignIn(cause?: unknown): SelloError {
-  signInRequired = true;
+async function needSignIn(cause?: unknown): Promise<SelloError> {
+  await setSignInRequired(true);
   return new SelloError('auth.sign-in-required', 'Your Microsoft 365 sign-in has expired; sign in again.', {
     cause,
   });
@@ -98,11 +112,11 @@ function needSignIn(cause?: unknown): SelloError {
 export async function accessToken(opts: { forceRefresh: boolean }): Promise<string> {
   await load();
   const t = tokens;
-  if (!t) throw needSignIn();
+  if (!t) throw await needSignIn();
   if (!opts.forceRefresh && t.expiresAt > Date.now()) return t.accessToken;
   if (!t.refreshToken) {
     await store(null);
-    throw needSignIn();
+    throw await needSignIn();
   }
   const config = entraConfig(await currentSettings());
   refreshing ??= refresh(config, t.refreshToken, { fetch: (i, init) => fetch(i, init), now: Date.now });
@@ -115,7 +129,7 @@ export async function accessToken(opts: { forceRefresh: boolean }): Promise<stri
     // keeps the tokens so the next try can refresh.
     if (isSelloError(e) && (e.code === 'auth.sign-in-required' || e.code === 'auth.refused')) {
       await store(null);
-      throw needSignIn(e);
+      throw await needSignIn(e);
     }
     throw e;
   } finally {
@@ -125,6 +139,7 @@ export async function accessToken(opts: { forceRefresh: boolean }): Promise<stri
 
 /** Graph said 401 even after a refresh: the session is no good any more. */
 export async function markSignInRequired(): Promise<void> {
+  await load();
   await store(null);
-  signInRequired = true;
+  await setSignInRequired(true);
 }

@@ -70,9 +70,15 @@ export interface EntraRequestRecord {
 const GRAPH_RESOURCE = 'https://graph.microsoft.com/';
 const OIDC_SCOPES = new Set(['openid', 'profile', 'email', 'offline_access']);
 
-/** 'https://graph.microsoft.com/Mail.Send' and 'Mail.Send' name the same Graph permission. */
+/**
+ * 'https://graph.microsoft.com/Mail.Send' and 'Mail.Send' name the same Graph permission. A Graph
+ * stand-in on loopback plays Graph's part under its own origin (clients build scopes from the Graph
+ * URL, as sovereign clouds need), so 'http://127.0.0.1:<port>/Mail.Send' names it too.
+ */
 export function normaliseScope(scope: string): string {
-  return scope.startsWith(GRAPH_RESOURCE) ? scope.slice(GRAPH_RESOURCE.length) : scope;
+  if (scope.startsWith(GRAPH_RESOURCE)) return scope.slice(GRAPH_RESOURCE.length);
+  const loopback = /^http:\/\/(127\.0\.0\.1|localhost):\d+\/([A-Za-z.]+)$/.exec(scope);
+  return loopback ? loopback[2]! : scope;
 }
 
 function base64Url(bytes: Uint8Array): string {

@@ -7,7 +7,14 @@ import { EntraStandIn } from '../../stand-ins/entra/entra-stand-in';
 import { GraphStandIn } from '../../stand-ins/graph/graph-stand-in';
 import { GraphClient, SEND_MAIL_MAX_BASE64, UPLOAD_SESSION_MIN } from '../../../shared/graph/graph-client';
 import { UPLOAD_SESSION_MIN as STAND_IN_SESSION_MIN } from '../../stand-ins/graph/graph-stand-in';
-import { GRAPH_SCOPES, refresh, signIn, type EntraConfig, type TokenSet } from '../../../shared/auth/entra';
+import {
+  GRAPH_SCOPES,
+  graphScopes,
+  refresh,
+  signIn,
+  type EntraConfig,
+  type TokenSet,
+} from '../../../shared/auth/entra';
 import { retryAfterMs } from '../../../shared/graph/retry';
 import { isSelloError } from '../../../shared/errors';
 
@@ -74,6 +81,15 @@ describe('Entra sign-in (authorization code + PKCE)', () => {
     expect(authorize.params.code_challenge_method).toBe('S256');
     const token = entra.requests.find((r) => r.endpoint === 'token' && r.status === 200)!;
     expect(token.params.code_verifier).toMatch(/^[A-Za-z0-9_-]{43}$/);
+  });
+
+  it("signs in with scopes built from the Graph URL (here the stand-in's) and the token works there", async () => {
+    const scopes = graphScopes(graph.baseUrl);
+    expect(scopes[0]).toBe(`${graph.baseUrl}/Mail.Send`);
+    const t = await signIn({ ...config, scopes }, deps);
+    const client = clientFor({ current: t });
+    const id = graph.addMessage(new TextEncoder().encode('To: b@example.com\r\n\r\nx\r\n'), 'x');
+    expect((await client.getMime(id)).length).toBeGreaterThan(0);
   });
 
   it('refuses an answer whose state does not match (CSRF)', async () => {
