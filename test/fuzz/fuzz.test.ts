@@ -8,8 +8,42 @@ import { join } from 'node:path';
 import { runCampaign } from './run-campaign';
 import { TARGET_NAMES, loadTarget } from './targets/index';
 import { isExpectedFailure } from './target';
+import { CORPORA } from './corpus';
+import { makeAttackSeeds } from './attack-seeds';
+import { decryptEnvelopedData, describeCms } from '../../shared/cms';
+import { defaultEnv } from '../../shared/env';
 
 const SECONDS = Number(process.env.SELLO_FUZZ_SECONDS ?? 12);
+
+describe('fuzz seeds', () => {
+  it('finds the shared corpora beside the checkout (../shared/corpora)', () => {
+    // CI lays a copy of shared/ beside its clone; without it every target would fail to load.
+    expect(
+      existsSync(CORPORA),
+      `${CORPORA} is missing: the fuzz seeds need the project's shared corpora beside the checkout`,
+    ).toBe(true);
+  });
+
+  it('gives the cms target CBC and GCM seeds it can decrypt, so key transport and decryption are fuzzed', async () => {
+    const own = await makeAttackSeeds();
+    const env = defaultEnv();
+    const opened: string[] = [];
+    for (const der of own.cms) {
+      try {
+        const d = await decryptEnvelopedData(der, own.reader, env);
+        opened.push(`${d.structure}/${d.contentCipher}`);
+      } catch {
+        // signed-data seeds and the attack cases that must not decrypt
+      }
+    }
+    expect(opened).toEqual(
+      expect.arrayContaining(['EnvelopedData/aes-256-cbc', 'AuthEnvelopedData/aes-256-gcm']),
+    );
+    // The attack cases are seeds too: more than the two fresh messages, of more than one CMS kind.
+    expect(own.cms.length).toBeGreaterThan(20);
+    expect(new Set(own.cms.map((d) => describeCms(d).contentType)).size).toBeGreaterThan(1);
+  }, 120_000);
+});
 
 describe('coverage-guided fuzzing (bounded CI pass)', () => {
   for (const name of TARGET_NAMES) {

@@ -3,7 +3,7 @@
  * by run-campaign.ts). Coverage-guided: V8's precise block coverage (the inspector Profiler) tells
  * which code ranges an input reached; inputs reaching new ranges join the corpus and get mutated.
  *
- * argv: targetName seconds seed stateDir
+ * argv: targetName seconds seed stateDir [rssMb]
  */
 import { Session } from 'node:inspector/promises';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -12,7 +12,7 @@ import { isExpectedFailure, type FuzzTarget } from './target';
 import { makeRng, mutate } from './mutate';
 import { loadTarget } from './targets/index';
 
-const [name, secondsArg, seedArg, stateDirArg] = process.argv.slice(2);
+const [name, secondsArg, seedArg, stateDirArg, rssArg] = process.argv.slice(2);
 if (!name || !secondsArg || !seedArg || !stateDirArg) {
   console.error('usage: worker TARGET SECONDS SEED STATE_DIR');
   process.exit(2);
@@ -55,6 +55,8 @@ const dictionary = (target.dictionary ?? []).map((t) => enc.encode(t));
 const corpus: Uint8Array[] = [];
 let execs = 0;
 const SLOW_MS = 5000;
+/** Memory outside the V8 heap (Buffers, ArrayBuffers) is not bounded by --max-old-space-size. */
+const RSS_LIMIT = Number(rssArg ?? 1536) * 1024 * 1024;
 
 async function runOne(data: Uint8Array): Promise<boolean> {
   writeFileSync(currentPath, data);
@@ -70,6 +72,16 @@ async function runOne(data: Uint8Array): Promise<boolean> {
       process.send?.({ kind: 'finding', type: 'crash', file, message: msg.slice(0, 2000) });
       return false;
     }
+  }
+  // The parent also polls RSS from outside; this catches growth between polls, after each input.
+  const mem = process.memoryUsage();
+  if (mem.rss > RSS_LIMIT || mem.arrayBuffers > RSS_LIMIT) {
+    const file = join(stateDir, `memory-${execs}.bin`);
+    writeFileSync(file, data);
+    const mb = (n: number) => `${Math.round(n / 1048576)} MB`;
+    const message = `rss ${mb(mem.rss)}, arrayBuffers ${mb(mem.arrayBuffers)}, heap ${mb(mem.heapUsed)}`;
+    process.send?.({ kind: 'finding', type: 'memory', file, message });
+    return false;
   }
   const ms = Date.now() - t0;
   if (ms > SLOW_MS) {

@@ -6,6 +6,7 @@ import { decryptEnvelopedData, describeCms, verifySignedData } from '../../../sh
 import { importPkcs12 } from '../../../shared/keys/pkcs12';
 import { defaultEnv } from '../../../shared/env';
 import { isExpectedFailure } from '../target';
+import { makeAttackSeeds } from '../attack-seeds';
 
 function rethrowUnexpected(e: unknown): void {
   if (!isExpectedFailure(e)) throw e;
@@ -16,10 +17,14 @@ const bob = (
   await importPkcs12(new Uint8Array(readFileSync(join(CORPORA, 'thunderbird-nss/smime/Bob.p12'))), 'nss', env)
 ).identities[0]!;
 
+// The target's own key: the CBC, GCM and attack-case seeds are encrypted to it, so mutations reach key
+// transport, content decryption and padding/tag checks (RFC 4134's samples are for other keys).
+const own = await makeAttackSeeds();
+
 /** CMS parse, verify and decrypt on raw DER (signed-data, enveloped and auth-enveloped data). */
 export const target: FuzzTarget = {
   name: 'cms',
-  seeds: () => corpusFiles('rfc4134/data', /^[3-7]\.\d+\.bin$/, 20),
+  seeds: () => [...own.cms, ...corpusFiles('rfc4134/data', /^[3-7]\.\d+\.bin$/, 20)],
   dictionary: [
     '\x06\x09\x2a\x86\x48\x86\xf7\x0d\x01\x07\x02',
     '\x06\x09\x2a\x86\x48\x86\xf7\x0d\x01\x07\x03',
@@ -34,6 +39,7 @@ export const target: FuzzTarget = {
     }
     // Each stage on its own: a typed refusal by one must not hide a crash in the next.
     await verifySignedData(data, {}, env).catch(rethrowUnexpected);
-    await decryptEnvelopedData(data, bob, env);
+    await decryptEnvelopedData(data, bob, env).catch(rethrowUnexpected);
+    await decryptEnvelopedData(data, own.reader, env);
   },
 };

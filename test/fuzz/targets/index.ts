@@ -15,8 +15,15 @@ const TARGETS: Record<string, () => Promise<{ target: FuzzTarget }>> = {
 
 export const TARGET_NAMES = Object.keys(TARGETS);
 
+/** Misbehaving targets for the harness's own test (canary.test.ts); not in TARGET_NAMES. */
+const CANARIES: Record<string, () => Promise<{ target: FuzzTarget }>> = {
+  'canary-crash': async () => ({ target: (await import('./canaries')).crash }),
+  'canary-hang': async () => ({ target: (await import('./canaries')).hang }),
+  'canary-oom': async () => ({ target: (await import('./canaries')).memory }),
+};
+
 export async function loadTarget(name: string): Promise<FuzzTarget> {
-  const load = TARGETS[name];
+  const load = TARGETS[name] ?? CANARIES[name];
   if (!load) throw new Error(`unknown fuzz target ${name}; known: ${TARGET_NAMES.join(', ')}`);
   return (await load()).target;
 }
