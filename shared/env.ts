@@ -9,6 +9,13 @@ export interface CoreEnv {
   now: () => Date;
   /** Network for AIA, CRL, OCSP, directory lookups; absent means offline. */
   fetch?: typeof fetch;
+  /**
+   * A host's own SHA-1/SHA-2 digest, used instead of WebCrypto's for message content. Node's WebCrypto
+   * copies its whole input before hashing, so signing or verifying a 32 MB message would cost 32 MB
+   * more at the peak; the CLI passes node:crypto's, which hashes the bytes where they are. Must give
+   * exactly what `crypto.subtle.digest` gives.
+   */
+  digest?: (name: 'SHA-1' | 'SHA-256' | 'SHA-384' | 'SHA-512', data: Uint8Array) => Uint8Array;
 }
 
 export function defaultEnv(overrides: Partial<CoreEnv> = {}): CoreEnv {

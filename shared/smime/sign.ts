@@ -83,6 +83,19 @@ export async function signMessage(
   opts: SignOptions,
   env: CoreEnv,
 ): Promise<Uint8Array> {
+  return concatBytes(...(await signMessageParts(message, signer, opts, env)));
+}
+
+/**
+ * `signMessage` as the pieces that make it up, in order: the signed entity is one of them, a view of
+ * the input when it was already canonical, so a writer that sends them on copies nothing message-sized.
+ */
+export async function signMessageParts(
+  message: Uint8Array,
+  signer: Identity,
+  opts: SignOptions,
+  env: CoreEnv,
+): Promise<Uint8Array[]> {
   if (!MICALG[opts.hash])
     throw new SelloError('smime.unsupported', `Signing with ${opts.hash} is not supported.`);
   const hash = hashForKey(signer, opts.hash);
@@ -102,7 +115,7 @@ export async function signMessage(
     env,
   );
   if (opts.form === 'opaque') {
-    return concatBytes(
+    return [
       headers,
       utf8(
         'MIME-Version: 1.0\r\n' +
@@ -112,10 +125,10 @@ export async function signMessage(
       ),
       encodeBase64Lines(der),
       CRLF,
-    );
+    ];
   }
   const boundary = boundaryFor(content, env);
-  return concatBytes(
+  return [
     headers,
     utf8(
       'MIME-Version: 1.0\r\n' +
@@ -133,5 +146,5 @@ export async function signMessage(
     ),
     encodeBase64Lines(der),
     utf8(`\r\n--${boundary}--\r\n`),
-  );
+  ];
 }

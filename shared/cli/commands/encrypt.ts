@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { defaultEnv } from '../../env';
+import { cliEnv } from '../cli-env';
 import { encryptMessageChunks, signAndEncryptChunks, type EncryptOptions } from '../../smime/encrypt';
 import { aboutFile, loadCertificate, loadIdentity, readInput, writeOutput } from '../input-files';
 
@@ -29,7 +29,7 @@ export function register(program: Command): void {
     .option('--pass-file <F>', 'file whose first line is the PKCS#12 passphrase (default: $SELLO_PASS)')
     .argument('<IN.eml>', 'the message to encrypt (- for stdin)')
     .action(async (file: string, o: Record<string, unknown>) => {
-      const env = defaultEnv();
+      const env = cliEnv();
       const recipients = (o.to as string[]).map((f) => loadCertificate(f));
       const opts: EncryptOptions = {
         cipher: CIPHERS[String(o.cipher)]!,

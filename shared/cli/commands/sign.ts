@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
-import { defaultEnv } from '../../env';
-import { signMessage, type SignOptions } from '../../smime/sign';
+import { cliEnv } from '../cli-env';
+import { signMessageParts, type SignOptions } from '../../smime/sign';
 import { aboutFile, loadIdentity, readInput, writeOutput } from '../input-files';
 
 export const HASHES: Record<string, SignOptions['hash']> = {
@@ -26,12 +26,11 @@ export function register(program: Command): void {
     )
     .argument('<IN.eml>', 'the message to sign (- for stdin)')
     .action(async (file: string, o: Record<string, string | boolean | undefined>) => {
-      const env = defaultEnv();
+      const env = cliEnv();
       const signer = await loadIdentity(String(o.key), o.passFile as string | undefined, env);
-      const message = readInput(file);
       const out = await aboutFile(file, () =>
-        signMessage(
-          message,
+        signMessageParts(
+          readInput(file),
           signer,
           {
             form: o.opaque ? 'opaque' : 'detached',
