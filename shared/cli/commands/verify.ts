@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { defaultEnv, type CoreEnv } from '../../env';
+import type { CoreEnv } from '../../env';
+import { cliEnv } from '../cli-env';
 import type { Identity } from '../../keys/identity';
 import { createChainValidator, importTrustFile } from '../../pki';
 import { createRevocationChecker } from '../../pki/revocation';
@@ -111,7 +112,7 @@ export function register(program: Command): void {
           json?: boolean;
         },
       ) => {
-        const env = defaultEnv();
+        const env = cliEnv();
         if (o.revocation !== 'off' && o.revocation !== 'soft-fail' && o.revocation !== 'hard-fail') {
           throw new SelloError(
             'usage.revocation',
@@ -129,6 +130,7 @@ export function register(program: Command): void {
           {
             keys,
             allowWeak: o.allowWeak === true,
+            verdictOnly: true,
             ...(anchors.length > 0
               ? {
                   validateChain: createChainValidator({

@@ -71,6 +71,13 @@ describe('signing and opening', () => {
       expect(fromUtf8(v.content!)).toContain('Hello Bob.');
     });
   }
+  it('gives the same verdict without the content copy when asked for the verdict only', async () => {
+    const signed = await signMessage(message(), alice, SIGN, env);
+    const full = await openMessage(signed, { keys: [], validateChain: trustAll }, env);
+    const only = await openMessage(signed, { keys: [], validateChain: trustAll, verdictOnly: true }, env);
+    expect(only.content).toBeNull();
+    expect(verdictToJSON(only)).toEqual(verdictToJSON(full));
+  });
   it('keeps From, To, Subject and Date outside the signed entity', async () => {
     const signed = fromUtf8(await signMessage(message(), alice, SIGN, env));
     const [head] = signed.split('\r\n\r\n');
