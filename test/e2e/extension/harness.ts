@@ -3,7 +3,17 @@
  * loaded unpacked. One browser per test file; `restart` keeps the profile to test persistence.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -127,4 +137,29 @@ export async function uploadTo(page: Page, selector: string, path: string): Prom
   const input = (await page.$(selector)) as ElementHandle<HTMLInputElement> | null;
   if (!input) throw new Error(`no ${selector}`);
   await input.uploadFile(path);
+}
+
+/**
+ * A Chromium that reads `settings` as Sello's administrator policy (storage.managed): the policy file
+ * is mounted over /etc/chromium in a private mount namespace (unshare -m, needs root), so no other
+ * Chromium on the machine sees it. Pass `executablePath` to `launch`; `dispose` removes the folder.
+ */
+export function chromiumWithPolicy(settings: Record<string, unknown>): {
+  executablePath: string;
+  dispose: () => void;
+} {
+  const etc = mkdtempSync(join(tmpdir(), 'sello-etc-chromium-'));
+  for (const f of readdirSync('/etc/chromium')) {
+    if (f.endsWith('preferences')) copyFileSync(join('/etc/chromium', f), join(etc, f));
+  }
+  mkdirSync(join(etc, 'policies/managed'), { recursive: true });
+  const policy = { '3rdparty': { extensions: { [unpackedExtensionId(DIST)]: settings } } };
+  writeFileSync(join(etc, 'policies/managed/sello.json'), JSON.stringify(policy));
+  const wrapper = join(etc, 'chromium-with-policy.sh');
+  writeFileSync(
+    wrapper,
+    `#!/bin/sh\nexec unshare -m sh -c 'mount --bind "$0" /etc/chromium && exec ${CHROMIUM} "$@"' "${etc}" "$@"\n`,
+  );
+  chmodSync(wrapper, 0o755);
+  return { executablePath: wrapper, dispose: () => rmSync(etc, { recursive: true, force: true }) };
 }

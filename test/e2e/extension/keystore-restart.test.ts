@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encryptedMessage, makeFixtures, openssl, write, type Fixtures } from './fixtures';
-import { close, launch, openPage, send, textOf, uploadTo, type Session } from './harness';
+import { chromiumWithPolicy, close, launch, openPage, send, textOf, uploadTo, type Session } from './harness';
 
 let f: Fixtures;
 let profile: string;
@@ -17,14 +17,22 @@ let aliceId: string;
 
 interface Status {
   hasPassphrase: boolean;
+  requirePassphrase: boolean;
   locked: boolean;
   identityCount: number;
 }
 
-async function restart(): Promise<Session> {
+async function restart(executablePath?: string): Promise<Session> {
   if (s) await close(s, { keepProfile: true });
-  s = await launch({ profile });
+  s = await launch({ profile, ...(executablePath ? { executablePath } : {}) });
   return s;
+}
+
+async function unlockWith(session: Session, passphrase: string): Promise<string | null> {
+  const page = await openPage(session, 'options');
+  const r = await send(page, { type: 'keystore.unlock', passphrase });
+  await page.close();
+  return r.ok ? null : (r.error?.code ?? 'unknown');
 }
 
 async function status(session: Session): Promise<Status> {
@@ -132,5 +140,61 @@ describe('keystore across browser restarts', () => {
     expect(await read.$$eval('iframe.content', (fs) => (fs[0] as HTMLIFrameElement).srcdoc)).toContain(
       'Only Alice reads this.',
     );
+  });
+
+  it('changes the passphrase: after a restart the old one fails and the new one unlocks', async () => {
+    const options = await openPage(s!, 'options');
+    await options.type('#current-passphrase', 'correct horse battery');
+    await options.type('#new-passphrase', 'staple battery horse');
+    await options.click('#passphrase-form button[type=submit]');
+    await options.waitForFunction(
+      () => document.querySelector('#notice')?.textContent === 'The passphrase is set.',
+    );
+    const after = await restart();
+    expect(await status(after)).toMatchObject({ hasPassphrase: true, locked: true });
+    expect(await unlockWith(after, 'correct horse battery')).toBe('keystore.wrong-passphrase');
+    expect(await exportBackup(after)).toMatchObject({ ok: false, code: 'keystore.locked' });
+    expect(await unlockWith(after, 'staple battery horse')).toBeNull();
+    expect(await exportBackup(after)).toMatchObject({ ok: true });
+  });
+
+  it('refuses to remove the passphrase while the organisation requires one (managed requirePassphrase)', async () => {
+    const policy = chromiumWithPolicy({ requirePassphrase: true });
+    try {
+      const managed = await restart(policy.executablePath);
+      // storage.managed arrives shortly after start-up: wait until the worker sees the policy.
+      for (let i = 0; !(await status(managed)).requirePassphrase; i++) {
+        if (i > 50) throw new Error('the managed policy never arrived');
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      const page = await openPage(managed, 'options');
+      expect(await page.$eval('#remove-passphrase', (b) => (b as HTMLElement).hidden)).toBe(true);
+      const refused = await send(page, {
+        type: 'keystore.set-passphrase',
+        current: 'staple battery horse',
+        next: null,
+      });
+      await page.close();
+      expect(refused).toMatchObject({ ok: false, error: { code: 'keystore.passphrase-required' } });
+      expect(await status(managed)).toMatchObject({ hasPassphrase: true });
+    } finally {
+      await close(s, { keepProfile: true });
+      s = undefined;
+      policy.dispose();
+    }
+  });
+
+  it('removes the passphrase: after a restart the keys are usable without unlocking', async () => {
+    const before = await restart();
+    const options = await openPage(before, 'options');
+    expect(await options.$eval('#remove-passphrase', (b) => (b as HTMLElement).hidden)).toBe(false);
+    await options.type('#current-passphrase', 'staple battery horse');
+    await options.click('#remove-passphrase');
+    await options.waitForFunction(
+      () => document.querySelector('#notice')?.textContent === 'The passphrase was removed.',
+    );
+    const after = await restart();
+    expect(await status(after)).toMatchObject({ hasPassphrase: false, locked: false, identityCount: 1 });
+    expect(await exportBackup(after)).toMatchObject({ ok: true });
   });
 });
