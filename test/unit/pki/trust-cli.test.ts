@@ -1,7 +1,9 @@
+import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { sello } from '../../helpers/cli';
+import { OpensslCa } from '../../stand-ins/openssl-ca';
 import { writeTestSst } from './sst-writer';
 import { EE_EXT, ROOT_EXT, TestPki, type TestCert } from './test-pki';
 
@@ -39,6 +41,68 @@ describe('sello trust import', () => {
     expect(json.certificates).toEqual([
       expect.objectContaining({ subject: 'CN=CLI Root, O=Sello Test', isCA: true, friendlyName: 'CLI Root' }),
     ]);
+  });
+
+  it('--json gives fingerprint, notBefore, notAfter and the CA flag as OpenSSL sees them', () => {
+    const r = sello(['trust', 'import', join(pki.dir, 'both.pem'), '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const json = JSON.parse(r.stdout.toString('utf8')) as {
+      certificates: {
+        subject: string;
+        fingerprint: string;
+        notBefore: string;
+        notAfter: string;
+        isCA: boolean;
+      }[];
+      refused: unknown[];
+    };
+    expect(json.refused).toEqual([]);
+    const openssl = (cert: TestCert, ...args: string[]): string =>
+      execFileSync('openssl', ['x509', '-in', cert.certPath, '-noout', ...args])
+        .toString()
+        .trim();
+    const expected = (cert: TestCert, isCA: boolean) => ({
+      subject: expect.stringContaining('O=Sello Test'),
+      fingerprint: openssl(cert, '-fingerprint', '-sha256').split('=')[1]!.replace(/:/g, ''),
+      notBefore: new Date(openssl(cert, '-startdate').split('=')[1]!).toISOString(),
+      notAfter: new Date(openssl(cert, '-enddate').split('=')[1]!).toISOString(),
+      isCA,
+    });
+    expect(json.certificates).toEqual([
+      expect.objectContaining(expected(root, true)),
+      expect.objectContaining(expected(leaf, false)),
+    ]);
+  });
+
+  it('lists what it refused and exits 16 when every certificate was refused (expired)', () => {
+    const ca = new OpensslCa('/CN=Expired Import CA/O=Sello Tests');
+    const expired = ca.issue({
+      cn: 'Expired Intermediate',
+      extensions: ['basicConstraints = critical,CA:true', 'keyUsage = critical,keyCertSign,cRLSign'],
+      startDate: '20200101000000Z',
+      endDate: '20210101000000Z',
+    });
+    const file = join(pki.dir, 'expired.pem');
+    writeFileSync(file, expired.pem);
+    const json = sello(['trust', 'import', file, '--json']);
+    expect(json.code).toBe(16);
+    const parsed = JSON.parse(json.stdout.toString('utf8')) as {
+      certificates: unknown[];
+      refused: { subject: string; fingerprint: string; reason: string; file: string }[];
+    };
+    expect(parsed.certificates).toEqual([]);
+    expect(parsed.refused).toEqual([
+      {
+        subject: expect.stringContaining('CN=Expired Intermediate'),
+        fingerprint: expect.stringMatching(/^[0-9A-F]{64}$/),
+        reason: expect.stringMatching(/Expired Intermediate.*expired/i),
+        file,
+      },
+    ]);
+    const text = sello(['trust', 'import', file]);
+    expect(text.code).toBe(16);
+    expect(text.stderr).toMatch(/^refused \(.*expired\.pem\): .*Expired Intermediate/m);
+    expect(text.stdout.toString('utf8')).toContain('0 certificate(s) imported, 1 refused');
   });
 
   it('names the file and the problem in one line for a malformed store, without a stack trace', () => {

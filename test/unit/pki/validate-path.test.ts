@@ -180,6 +180,23 @@ describe('RFC 5280 checks', () => {
     expect((await validate({ certificate: encOnly.der, usage: 'encrypt' })).trusted).toBe(true);
   });
 
+  it('checks keyUsage for the purpose: encrypting needs keyEncipherment or keyAgreement', async () => {
+    const signOnly = pki.issue(
+      'sign-only',
+      '/O=Sello Test/CN=Sign Only',
+      [
+        'basicConstraints=CA:FALSE',
+        'keyUsage=critical,digitalSignature,nonRepudiation',
+        'extendedKeyUsage=emailProtection',
+      ],
+      { issuer: ca },
+    );
+    const encrypt = await validate({ certificate: signOnly.der, usage: 'encrypt' });
+    expect(encrypt.trusted).toBe(false);
+    expect(codes(encrypt)).toEqual(['path.key-usage']);
+    expect((await validate({ certificate: signOnly.der, usage: 'sign' })).trusted).toBe(true);
+  });
+
   it('requires extendedKeyUsage emailProtection or anyExtendedKeyUsage when the extension is present', async () => {
     const tls = pki.issue(
       'tls',
