@@ -37,8 +37,10 @@ export interface ServeOptions {
   /** 'dev-certs' (default): office-addin-dev-certs' localhost certificate; null: plain HTTP. */
   tls?: 'dev-certs' | { key: string | Buffer; cert: string | Buffer } | null;
   /**
-   * Hosts the pages may fetch from besides their own origin (Graph, Entra; sovereign clouds or
-   * stand-ins add theirs). Written into the pages' Content-Security-Policy connect-src.
+   * Hosts the pages may fetch from besides their own origin and the Microsoft 365 defaults
+   * (DEFAULT_CONNECT: Graph, Entra, the upload-session host); sovereign clouds or stand-ins add theirs.
+   * Added to the defaults, never in their place: a local test server must not lock real Outlook out.
+   * Written into the pages' Content-Security-Policy connect-src.
    */
   connectSources?: string[];
   /** Answer a request before the static files (return true when answered). */
@@ -51,15 +53,26 @@ export interface RunningAddinServer {
   close(): Promise<void>;
 }
 
-const DEFAULT_CONNECT = ['https://graph.microsoft.com', 'https://login.microsoftonline.com'];
+/**
+ * Graph, Entra, and the host of Graph's pre-authenticated upload-session URLs (large S/MIME messages
+ * are PUT to outlook.office.com/…/AttachmentSessions, or outlook.office365.com).
+ */
+export const DEFAULT_CONNECT = [
+  'https://graph.microsoft.com',
+  'https://login.microsoftonline.com',
+  'https://outlook.office.com',
+  'https://outlook.office365.com',
+];
 
-export function contentSecurityPolicy(connectSources: string[]): string {
+/** The pages' CSP; `connectSources` are added to DEFAULT_CONNECT. */
+export function contentSecurityPolicy(connectSources: string[] = []): string {
+  const connect = [...new Set([...DEFAULT_CONNECT, ...connectSources])];
   return [
     "default-src 'self'",
     "script-src 'self'",
     "style-src 'self' 'unsafe-inline'",
     "img-src 'self' data: blob:",
-    `connect-src 'self' ${connectSources.join(' ')}`,
+    `connect-src 'self' ${connect.join(' ')}`,
     // The sanitised message is shown in a sandboxed srcdoc frame; nothing else is framed.
     "frame-src 'self' about:",
     "object-src 'none'",
@@ -110,7 +123,7 @@ export async function serveAddin(opts: ServeOptions = {}): Promise<RunningAddinS
   }
   const host = opts.host ?? 'localhost';
   const port = opts.port ?? 3000;
-  const serveFile = staticHandler(dir, contentSecurityPolicy(opts.connectSources ?? DEFAULT_CONNECT));
+  const serveFile = staticHandler(dir, contentSecurityPolicy(opts.connectSources));
   const handle = (req: IncomingMessage, res: ServerResponse) => {
     void (async () => {
       if (opts.extraRoutes && (await opts.extraRoutes(req, res))) return;

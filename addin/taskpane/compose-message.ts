@@ -9,7 +9,9 @@ import { toBase64 } from '../../shared/bytes';
 import type { CoreEnv } from '../../shared/env';
 import { SelloError } from '../../shared/errors';
 import { SEND_MAIL_MAX_BASE64, type GraphClient, type Progress } from '../../shared/graph/graph-client';
-import { buildMail, largeMessagePayload, sealMail, type SealOptions } from './core';
+import type { Settings } from '../../shared/policy/settings-definition';
+import { assertSoftKeysAllowed, envelopesFor } from '../../shared/smime/send-options';
+import { buildMail, largeMessagePayload, sealerFor, type SealSettings } from './core';
 import { discardDraft, readDraft, userAddress } from './host';
 import type { Keystore } from './keystore';
 
@@ -25,7 +27,12 @@ export class MissingCertificateError extends SelloError {
   }
 }
 
-export type ComposeResult = { sent: true; via: 'sendMail' | 'large'; draftDiscarded: boolean };
+export type ComposeResult = {
+  sent: true;
+  /** One entry per message sent: Bcc forking (bccForking) can make several of one draft. */
+  via: ('sendMail' | 'large')[];
+  draftDiscarded: boolean;
+};
 
 export async function sendSecurely(
   choice: ComposeChoice,
@@ -33,12 +40,13 @@ export async function sendSecurely(
     graph: () => Promise<GraphClient>;
     keystore: Keystore;
     env: CoreEnv;
-    settings: SealOptions['settings'];
+    settings: SealSettings & Pick<Settings, 'bccForking' | 'allowSoftCertificates'>;
     onProgress?: (p: Progress) => void;
   },
 ): Promise<ComposeResult> {
   if (!choice.sign && !choice.encrypt)
     throw new SelloError('message.nothing-chosen', 'Choose sign, encrypt or both.');
+  const { settings } = deps;
   const draft = await readDraft();
   const from = userAddress();
   const recipients = [...draft.to, ...draft.cc, ...draft.bcc];
@@ -46,12 +54,14 @@ export async function sendSecurely(
 
   let signer = null;
   if (choice.sign) {
+    // Every key the add-in holds is a software key; the policy forbids using any of them.
+    assertSoftKeysAllowed(settings);
     const record = await deps.keystore.identityFor(from);
     if (!record)
       throw new SelloError('keystore.no-identity', 'Import your certificate and key before signing.');
     signer = await deps.keystore.unsealIdentity(record);
   }
-  const certificates: Uint8Array[] = [];
+  const certificateOf = new Map<string, Uint8Array>();
   if (choice.encrypt) {
     // Encrypt to ourselves too, so the Sent Items copy stays readable.
     for (const address of new Set([...recipients, from].map((a) => a.toLowerCase()))) {
@@ -59,9 +69,13 @@ export async function sendSecurely(
       if (found.length === 0) {
         throw new MissingCertificateError(address);
       }
-      certificates.push(found[0]!.der);
+      certificateOf.set(address, found[0]!.der);
     }
   }
+  const ownEncryptionCertificate =
+    choice.sign && settings.includeEncryptionCertificate
+      ? (await deps.keystore.certificatesFor(from))[0]?.der
+      : undefined;
 
   const message = buildMail(
     {
@@ -76,27 +90,40 @@ export async function sendSecurely(
     },
     deps.env,
   );
-  const sealed = await sealMail(
+  const seal = await sealerFor(
     message,
-    { ...choice, signer, recipients: certificates, settings: deps.settings },
+    { ...choice, signer, settings, ...(ownEncryptionCertificate ? { ownEncryptionCertificate } : {}) },
     deps.env,
   );
+  // Sealed before anything is sent: a failure here leaves every recipient (and the draft) untouched.
+  const envelopes = envelopesFor(settings, draft, from, choice.encrypt);
+  const sealed: Uint8Array[] = [];
+  for (const envelope of envelopes) {
+    sealed.push(await seal([...new Set(envelope.encryptTo.map((a) => certificateOf.get(a)!))]));
+  }
   const graph = await deps.graph();
-  let via: ComposeResult['via'];
-  // Bcc cannot travel in the MIME (every recipient would see it): the draft path carries it as
-  // bccRecipients, so a message with Bcc goes that way whatever its size.
-  if (draft.bcc.length === 0 && toBase64(sealed).length <= SEND_MAIL_MAX_BASE64) {
-    await graph.sendMime(sealed);
-    via = 'sendMail';
-  } else {
-    const large = largeMessagePayload(sealed);
-    await graph.sendLargeSmime(
-      { subject: draft.subject, to: draft.to, cc: draft.cc, bcc: draft.bcc },
-      large.messageClass,
-      large.payload,
-      deps.onProgress,
-    );
-    via = 'large';
+  const via: ComposeResult['via'] = [];
+  for (const [i, envelope] of envelopes.entries()) {
+    const bytes = sealed[i]!;
+    const mine = (list: string[]) => list.filter((a) => envelope.recipients.includes(a.toLowerCase()));
+    const to = mine(draft.to);
+    const cc = mine(draft.cc);
+    const bcc = mine(draft.bcc).filter((a) => !to.includes(a) && !cc.includes(a));
+    // Bcc cannot travel in the MIME (every recipient would see it): the draft path carries it as
+    // bccRecipients, so a message with Bcc goes that way whatever its size.
+    if (bcc.length === 0 && toBase64(bytes).length <= SEND_MAIL_MAX_BASE64) {
+      await graph.sendMime(bytes);
+      via.push('sendMail');
+    } else {
+      const large = largeMessagePayload(bytes);
+      await graph.sendLargeSmime(
+        { subject: draft.subject, to, cc, bcc },
+        large.messageClass,
+        large.payload,
+        deps.onProgress,
+      );
+      via.push('large');
+    }
   }
   // Sent: from here on nothing may throw as if the send had failed.
   const draftDiscarded = await discardDraft();

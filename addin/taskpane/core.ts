@@ -3,7 +3,7 @@
  * cryptography and MIME work happens there; this file adapts names and picks options from the
  * settings. Entry points whose core module has not landed yet report `smime.unavailable`.
  */
-import { toBase64 } from '../../shared/bytes';
+import { pemDecodeAll, toBase64 } from '../../shared/bytes';
 import type { CoreEnv } from '../../shared/env';
 import { SelloError } from '../../shared/errors';
 import type { Identity } from '../../shared/keys/identity';
@@ -19,10 +19,11 @@ import {
 } from '../../shared/mime';
 import { createChainValidator, importTrustFile } from '../../shared/pki';
 import type { Settings } from '../../shared/policy/settings-definition';
-import { encryptMessage, signAndEncrypt, type EncryptOptions } from '../../shared/smime/encrypt';
+import { encryptMessage } from '../../shared/smime/encrypt';
 import { splitTopLevel } from '../../shared/smime/message-parts';
 import { openMessage } from '../../shared/smime/open';
-import { signMessage, type SignOptions } from '../../shared/smime/sign';
+import { encryptOptionsFrom, signOptionsFrom, wrapSteps } from '../../shared/smime/send-options';
+import { signMessage } from '../../shared/smime/sign';
 import type { ChainValidator, Verdict } from '../../shared/smime/verdict';
 
 export { importPkcs12 } from '../../shared/keys/pkcs12';
@@ -63,46 +64,56 @@ export function buildMail(mail: OutgoingMail, env: CoreEnv): Uint8Array {
   );
 }
 
+/** The settings sealing reads; the mapping to core options is shared with the extension. */
+export type SealSettings = Pick<
+  Settings,
+  | 'signingForm'
+  | 'signingHash'
+  | 'rsaPss'
+  | 'certificateInclusion'
+  | 'includeSmimeCapabilities'
+  | 'includeEncryptionCertificate'
+  | 'encryptionAlgorithm'
+  | 'keyTransport'
+  | 'useKeyIdentifier'
+  | 'tripleWrap'
+>;
+
 export interface SealOptions {
   sign: boolean;
   encrypt: boolean;
   signer: Identity | null;
-  recipients: Uint8Array[];
-  settings: Pick<
-    Settings,
-    | 'signingForm'
-    | 'signingHash'
-    | 'rsaPss'
-    | 'certificateInclusion'
-    | 'encryptionAlgorithm'
-    | 'keyTransport'
-    | 'useKeyIdentifier'
-  >;
+  settings: SealSettings;
+  /** The sender's own encryption certificate, for includeEncryptionCertificate. */
+  ownEncryptionCertificate?: Uint8Array;
 }
 
-const HASHES: Record<Settings['signingHash'], SignOptions['hash']> = {
-  sha256: 'SHA-256',
-  sha384: 'SHA-384',
-  sha512: 'SHA-512',
-};
-
-/** Sign and/or encrypt a whole RFC 5322 message; sign first, then encrypt (RFC 8551 §3.6). */
-export async function sealMail(message: Uint8Array, o: SealOptions, env: CoreEnv): Promise<Uint8Array> {
-  const signOpts: SignOptions = {
-    form: o.settings.signingForm,
-    hash: HASHES[o.settings.signingHash],
-    pss: o.settings.rsaPss,
-    chain: o.settings.certificateInclusion,
-  };
-  const encOpts: EncryptOptions = {
-    cipher: o.settings.encryptionAlgorithm,
-    keyTransport: o.settings.keyTransport,
-    recipientId: o.settings.useKeyIdentifier ? 'ski' : 'issuer-serial',
-  };
+/**
+ * Sign and/or encrypt a whole RFC 5322 message: sign first, then encrypt (RFC 8551 §3.6), and with
+ * tripleWrap sign again around the encryption (RFC 2634). The inner signature is made once; the
+ * returned function encrypts (and outer-signs) per envelope, so Bcc forks share one signed body.
+ */
+export async function sealerFor(
+  message: Uint8Array,
+  o: SealOptions,
+  env: CoreEnv,
+): Promise<(recipients: Uint8Array[]) => Promise<Uint8Array>> {
   if (o.sign && !o.signer) throw new SelloError('keystore.no-identity', 'There is no signing certificate.');
-  if (o.sign && o.encrypt) return signAndEncrypt(message, o.signer!, signOpts, o.recipients, encOpts, env);
-  if (o.sign) return signMessage(message, o.signer!, signOpts, env);
-  return encryptMessage(message, o.recipients, encOpts, env);
+  const signOpts = signOptionsFrom(o.settings, o.ownEncryptionCertificate);
+  const encOpts = encryptOptionsFrom(o.settings);
+  const steps = wrapSteps(o.settings, o);
+  const inner = steps[0] === 'sign' ? await signMessage(message, o.signer!, signOpts, env) : message;
+  const rest = steps[0] === 'sign' ? steps.slice(1) : steps;
+  return async (recipients) => {
+    let out = inner;
+    for (const step of rest) {
+      out =
+        step === 'sign'
+          ? await signMessage(out, o.signer!, signOpts, env)
+          : await encryptMessage(out, recipients, encOpts, env);
+    }
+    return out;
+  };
 }
 
 export function openMail(
@@ -157,14 +168,23 @@ export function displayParts(content: Uint8Array): DisplayParts {
 }
 
 /**
- * The chain validator from shared/pki over the user's trusted issuers (RFC 5280 path validation with
- * the default policy). Without anchors it still runs, so the status bar can say why nothing is trusted.
+ * The chain validator from shared/pki over the organisation's trusted issuers (trustAnchors in
+ * sello-settings.json, PEM) and the user's own (RFC 5280 path validation with the default policy).
+ * Without anchors it still runs, so the status bar can say why nothing is trusted.
  * Revocation checking is not wired in the add-in yet.
  */
-export function chainValidator(anchors: Uint8Array[], env: CoreEnv): ChainValidator {
+export function chainValidator(
+  anchors: { organisationPem: readonly string[]; user: Uint8Array[] },
+  env: CoreEnv,
+): ChainValidator {
   // No AIA caIssuers fetch while opening: the URL comes from a certificate in the mail, so anyone
   // could learn when the message was read (EFAIL backchannel; attack backchannel-aia-ca-issuers).
-  return createChainValidator({ anchors, env, policy: { fetchIssuers: false } });
+  const organisation = anchors.organisationPem.flatMap((p) => pemDecodeAll(p).map((b) => b.der));
+  return createChainValidator({
+    anchors: [...organisation, ...anchors.user],
+    env,
+    policy: { fetchIssuers: false },
+  });
 }
 
 /** Trusted issuers from a file (SST, P7B/P7C, PEM bundle, DER); end-entity certificates are refused. */

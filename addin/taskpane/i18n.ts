@@ -65,6 +65,8 @@ const en = {
   'error.graph.server-error': 'Microsoft 365 had a server error. Try again; your draft is kept.',
   'error.graph.network': 'Microsoft 365 could not be reached. Check the connection; your draft is kept.',
   'error.pkcs12.wrong-password': 'The password of the file is not correct.',
+  'error.keystore.soft-certificates-disabled':
+    'Your organisation does not allow certificates stored in the browser (software certificates), so Sello cannot sign or decrypt here.',
   'error.smime.unavailable': 'This build of Sello cannot do that yet: {0}',
   'error.auth.refused': 'Microsoft 365 refused the sign-in ({0}). Try again.',
   'error.auth.cancelled': 'The sign-in was cancelled. Sign in to continue.',
@@ -140,6 +142,8 @@ const es: Record<Key, string> = {
   'error.graph.network':
     'No se pudo contactar con Microsoft 365. Compruebe la conexión; su borrador se conserva.',
   'error.pkcs12.wrong-password': 'La contraseña del archivo no es correcta.',
+  'error.keystore.soft-certificates-disabled':
+    'Su organización no permite certificados guardados en el navegador (certificados de software), por lo que Sello no puede firmar ni descifrar aquí.',
   'error.smime.unavailable': 'Esta versión de Sello aún no puede hacerlo: {0}',
   'error.auth.refused': 'Microsoft 365 rechazó el inicio de sesión ({0}). Inténtelo de nuevo.',
   'error.auth.cancelled': 'Se canceló el inicio de sesión. Inicie sesión para continuar.',

@@ -88,7 +88,7 @@ async function startRead(): Promise<void> {
   byId('read').hidden = false;
   notice('read.opening');
   try {
-    const outcome = await readCurrentMessage(graph, keystore, env);
+    const outcome = await readCurrentMessage(graph, keystore, settings.values, env);
     if (outcome.kind === 'restricted-unreadable') {
       notice('read.restrictedUnreadable');
       return;

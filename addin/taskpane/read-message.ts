@@ -8,6 +8,8 @@
 import type { CoreEnv } from '../../shared/env';
 import { SelloError } from '../../shared/errors';
 import type { GraphClient } from '../../shared/graph/graph-client';
+import type { Settings } from '../../shared/policy/settings-definition';
+import { assertSoftKeysAllowed } from '../../shared/smime/send-options';
 import type { Verdict } from '../../shared/smime/verdict';
 import { chainValidator, displayParts, isSmime, openMail, type DisplayParts } from './core';
 import { getItemAsFile, graphMessageId, HostError, readItemInfo } from './host';
@@ -49,14 +51,22 @@ export async function fetchRawMessage(graph: () => Promise<GraphClient>): Promis
 export async function readCurrentMessage(
   graph: () => Promise<GraphClient>,
   keystore: Keystore,
+  settings: Pick<Settings, 'trustAnchors' | 'allowSoftCertificates'>,
   env: CoreEnv,
 ): Promise<ReadOutcome> {
   const raw = await fetchRawMessage(graph);
   if (!isSmime(raw.bytes))
     return raw.restricted ? { kind: 'restricted-unreadable' } : { kind: 'not-smime', raw };
-  const keys = await keystore.unsealAll();
-  const validateChain = chainValidator(await keystore.trustAnchors(), env);
+  // allowSoftCertificates: false forbids every key the add-in holds (all are software keys): none is
+  // even unsealed, and an encrypted message is refused with the policy's reason, as the extension does.
+  const keys = settings.allowSoftCertificates ? await keystore.unsealAll() : [];
+  const validateChain = chainValidator(
+    { organisationPem: settings.trustAnchors, user: await keystore.trustAnchors() },
+    env,
+  );
   const verdict = await openMail(raw.bytes, { keys, validateChain }, env);
+  if (!settings.allowSoftCertificates && verdict.layers.some((l) => l.kind === 'encrypted'))
+    assertSoftKeysAllowed(settings);
   if (!verdict.content) {
     throw new SelloError(
       'smime.no-content',

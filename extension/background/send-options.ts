@@ -6,11 +6,17 @@
  */
 import { SelloError } from '../../shared/errors';
 import type { SettingKey, Settings } from '../../shared/policy/settings-definition';
-import type { EncryptOptions } from '../../shared/smime/encrypt';
-import type { SignOptions } from '../../shared/smime/sign';
 import type { TrustResult } from '../../shared/smime/verdict';
 
-const HASH = { sha256: 'SHA-256', sha384: 'SHA-384', sha512: 'SHA-512' } as const;
+// The settings -> sign/encrypt options mapping is shared with the Outlook add-in.
+export {
+  assertSoftKeysAllowed,
+  encryptOptionsFrom,
+  envelopesFor,
+  signOptionsFrom,
+  wrapSteps,
+  type Envelope,
+} from '../../shared/smime/send-options';
 
 /**
  * What this message gets. A managed alwaysSign/alwaysEncrypt is the organisation's rule: it turns
@@ -34,83 +40,6 @@ export function replyDefaults(settings: Pick<Settings, 'alwaysSign' | 'alwaysEnc
   return { sign: settings.alwaysSign || !settings.noSignOnReply, encrypt: true };
 }
 
-export function signOptionsFrom(
-  settings: Pick<
-    Settings,
-    | 'signingForm'
-    | 'signingHash'
-    | 'rsaPss'
-    | 'certificateInclusion'
-    | 'includeSmimeCapabilities'
-    | 'includeEncryptionCertificate'
-  >,
-  ownEncryptionCertificate?: Uint8Array,
-): SignOptions {
-  return {
-    form: settings.signingForm,
-    hash: HASH[settings.signingHash],
-    pss: settings.rsaPss,
-    chain: settings.certificateInclusion,
-    capabilities: settings.includeSmimeCapabilities,
-    ...(settings.includeEncryptionCertificate && ownEncryptionCertificate
-      ? { encryptionCertificate: ownEncryptionCertificate }
-      : {}),
-  };
-}
-
-export function encryptOptionsFrom(
-  settings: Pick<Settings, 'encryptionAlgorithm' | 'keyTransport' | 'useKeyIdentifier'>,
-): EncryptOptions {
-  return {
-    cipher: settings.encryptionAlgorithm,
-    keyTransport: settings.keyTransport,
-    recipientId: settings.useKeyIdentifier ? 'ski' : 'issuer-serial',
-  };
-}
-
-/** The order of operations; tripleWrap (RFC 2634) signs again around the encryption. */
-export function wrapSteps(
-  settings: Pick<Settings, 'tripleWrap'>,
-  p: { sign: boolean; encrypt: boolean },
-): ('sign' | 'encrypt')[] {
-  if (p.sign && p.encrypt) return settings.tripleWrap ? ['sign', 'encrypt', 'sign'] : ['sign', 'encrypt'];
-  if (p.sign) return ['sign'];
-  if (p.encrypt) return ['encrypt'];
-  return [];
-}
-
-/** One message to send: who gets it (SMTP envelope) and whose certificates open it. */
-export interface Envelope {
-  recipients: string[];
-  /** Addresses whose certificates the message is encrypted to (always includes the sender). */
-  encryptTo: string[];
-}
-
-/**
- * bccForking: encrypted mail names every recipient's certificate in its RecipientInfos, so one message
- * to all would reveal the Bcc recipients to To/Cc. per-bcc-recipient sends To/Cc one message and each
- * Bcc recipient their own; one-for-all-bcc sends all Bcc recipients one message between them;
- * no-forking sends one message encrypted to everybody. Unencrypted mail is never split (Bcc never
- * enters the headers). The sender is in every message's encryptTo, to read their own Sent Items.
- */
-export function envelopesFor(
-  settings: Pick<Settings, 'bccForking'>,
-  r: { to: string[]; cc: string[]; bcc: string[] },
-  from: string,
-  encrypt: boolean,
-): Envelope[] {
-  const uniq = (xs: string[]) => [...new Set(xs.map((x) => x.toLowerCase()))];
-  const visible = uniq([...r.to, ...r.cc]);
-  const bcc = uniq(r.bcc).filter((b) => !visible.includes(b));
-  const self = from.toLowerCase();
-  const env = (recipients: string[]): Envelope => ({ recipients, encryptTo: uniq([...recipients, self]) });
-  if (!encrypt || bcc.length === 0 || settings.bccForking === 'no-forking')
-    return [env(uniq([...visible, ...bcc]))];
-  const main = visible.length > 0 ? [env(visible)] : [];
-  if (settings.bccForking === 'one-for-all-bcc') return [...main, env(bcc)];
-  return [...main, ...bcc.map((b) => env([b]))];
-}
-
 /**
  * Revocation policy for recipients' and the signer's certificates while sending. checkRevocationOnSend
  * blocks the send when a status cannot be checked, i.e. hard-fail, whatever revocationMode says.
@@ -119,18 +48,6 @@ export function sendValidationSettings<S extends Pick<Settings, 'revocationMode'
   settings: S,
 ): S {
   return settings.checkRevocationOnSend ? { ...settings, revocationMode: 'hard-fail' } : settings;
-}
-
-/**
- * allowSoftCertificates: false means no software key may be used at all (Sello has no smart-card
- * access), including keys imported before the policy arrived: signing and decrypting are refused.
- */
-export function assertSoftKeysAllowed(settings: Pick<Settings, 'allowSoftCertificates'>): void {
-  if (!settings.allowSoftCertificates)
-    throw new SelloError(
-      'keystore.soft-certificates-disabled',
-      'Your organisation does not allow software certificates.',
-    );
 }
 
 /** What opening a message may accept: allowLegacyAlgorithms counts SHA-1/MD5 signatures (still weak). */

@@ -8,7 +8,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+import puppeteer, { type Browser, type Page, type Target } from 'puppeteer-core';
 import ts from 'typescript';
 import { serveAddin, type RunningAddinServer } from '../../../addin/serve';
 import { EntraStandIn } from '../../stand-ins/entra/entra-stand-in';
@@ -18,6 +18,8 @@ export const ROOT = resolve(__dirname, '../../..');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const CLIENT_ID = '0f6a1c55-7b0e-4c39-9d6e-5e2d8b1a9c01';
 export const TENANT = 'contoso.test';
+/** What the host stand-in writes to the console for a call outside its subset (office-host.ts). */
+const UNSUPPORTED_PREFIX = 'office-host-stand-in: UNSUPPORTED ';
 
 /** What the host stand-in is told (see office-host.ts for the fields). */
 export type HostScenario = Record<string, unknown> & { mode: 'read' | 'compose'; mailbox: string };
@@ -29,6 +31,11 @@ export interface AddinSession {
   entra: EntraStandIn;
   setScenario(s: HostScenario): void;
   setManaged(settings: Record<string, unknown>): void;
+  /**
+   * Every `UNSUPPORTED <path>` the host stand-in logged, from any page of the session (task pane,
+   * sign-in dialog, event runtime): a call Outlook may not have. Suites assert it stays empty.
+   */
+  unsupported: string[];
   close(): Promise<void>;
 }
 
@@ -63,7 +70,8 @@ export async function startAddinSession(): Promise<AddinSession> {
     host: '127.0.0.1',
     port: 0,
     tls: null,
-    connectSources: [graph.baseUrl, entra.authority],
+    // Graph's upload sessions live on another origin, as outlook.office.com does for graph.microsoft.com.
+    connectSources: [graph.baseUrl, graph.uploadBaseUrl, entra.authority],
     extraRoutes: (req, res) => {
       const path = new URL(req.url ?? '/', 'http://x').pathname;
       if (path === '/office-js/office.js') {
@@ -93,11 +101,22 @@ export async function startAddinSession(): Promise<AddinSession> {
     headless: true,
     args: ['--no-sandbox', '--disable-gpu', '--lang=en-US'],
   });
+  const unsupported: string[] = [];
+  // Pages and the dialog popups they open alike: the stand-in reports each probe on the console.
+  browser.on('targetcreated', (target: Target) => {
+    void target.page().then((page) =>
+      page?.on('console', (m) => {
+        const text = m.text();
+        if (text.startsWith(UNSUPPORTED_PREFIX)) unsupported.push(text.slice(UNSUPPORTED_PREFIX.length));
+      }),
+    );
+  });
   return {
     browser,
     server,
     graph,
     entra,
+    unsupported,
     setScenario: (s) => {
       scenario = s;
     },

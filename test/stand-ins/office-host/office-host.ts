@@ -14,7 +14,8 @@
  * context.requirements.isSetSupported; displayLanguage; roamingSettings; ui.displayDialogAsync and
  * ui.messageParent (the dialog is a real popup window; messages cross with postMessage); actions.associate.
  * Reading anything outside this subset yields undefined (as a host without that API would) and is
- * recorded as `UNSUPPORTED <path>`, so a test sees every probe and every call beyond the subset.
+ * recorded as `UNSUPPORTED <path>` (and logged to the console with that text), so a test sees every
+ * probe and every call beyond the subset.
  *
  * The test page serves this file (transpiled, as a classic script) in place of office-js/office.js,
  * preceded by `window.__officeHostScenario = {...}`. Every call is recorded in `window.__officeHostCalls`.
@@ -291,6 +292,8 @@ type Cb<T> = (r: AsyncResultLike<T>) => void;
             : v;
         }
         calls.push({ method: `UNSUPPORTED ${path}.${prop}`, args: [] });
+        // Also on the console, so a suite sees probes from every page, the dialog popup included.
+        console.warn(`office-host-stand-in: UNSUPPORTED ${path}.${prop}`);
         return undefined;
       },
     });
