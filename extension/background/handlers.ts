@@ -24,7 +24,7 @@ import {
 import { openForReading, stageMessage } from './jobs/read-jobs';
 import { keystoreStatus, lock, removeIdentity, setPassphrase, unlock } from './keystore';
 import type { HandlerContext, Handlers } from './message-router';
-import { owaJobs } from './graph/owa-jobs';
+import { owaJobs, preparePendingReply } from './graph/owa-jobs';
 import { trackSend } from './graph/owa-tabs';
 import type { SettingsView } from './replies';
 import { currentSettings, effectiveSettings, setUserSetting } from './settings';
@@ -102,7 +102,11 @@ export const handlers: Handlers = {
   'compose.recipient-status': (r) => recipientStatus(r.addresses),
   'compose.send': (r) => trackSend(r.draftId, () => sendDraft(r.draftId, r.draft)),
   'drafts.save': async (r) => ({ savedAt: await saveDraft(r.draftId, r.draft, r.keepAttachments) }),
-  'drafts.load': (r) => loadDraft(r.draftId),
+  'drafts.load': async (r) => {
+    // An OWA reply's draft is built when its frame first asks, so only the frame learns the outcome.
+    await preparePendingReply(r.draftId);
+    return loadDraft(r.draftId);
+  },
   'drafts.delete': async (r) => {
     await deleteDraft(r.draftId);
     return null;
@@ -112,7 +116,7 @@ export const handlers: Handlers = {
   'owa.status': () => owaJobs.status(),
   'owa.sign-in': () => owaJobs.signIn(),
   'owa.sign-out': () => owaJobs.signOut(),
-  'owa.open': (r) => owaJobs.open(r.messageId),
+  'owa.open': (r, c) => owaJobs.open(tabOf(c), r.messageId),
   'owa.compose': (r, c) => owaJobs.compose(tabOf(c), r.prefill, r.owaDraftId),
   'owa.delete-draft': (r, c) => owaJobs.deleteDraft(tabOf(c), r.owaDraftId),
   'owa.reply': (r, c) => owaJobs.reply(tabOf(c), r.messageId),

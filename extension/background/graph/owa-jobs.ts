@@ -2,24 +2,79 @@
  * What the OWA content script can ask for. Every answer is an id, a token or a status: plaintext goes
  * from here to the extension-origin frames only (a sealed draft the compose frame loads, a staged
  * message the read frame opens), so the OWA page, which holds the content script's DOM, never sees it.
+ *
+ * Open and Reply answer at once with a token or a draft id, before any fetch or decryption: the
+ * message is fetched and opened only when Sello's own frame asks for it, and every outcome (a Graph
+ * error, a message that does not decrypt or verify) is told to that frame. The page, which can watch
+ * the content script's answers and DOM, learns nothing about the message (no decryption oracle).
  */
 import { toBase64 } from '../../../shared/bytes';
-import { SelloError } from '../../../shared/errors';
 import { saveDraft } from '../drafts';
-import { openForReading, stageMessage } from '../jobs/read-jobs';
+import { SelloError, isSelloError } from '../../../shared/errors';
+import { openForReading, stageLoader } from '../jobs/read-jobs';
 import type { Draft } from '../messages';
 import { replyDefaults } from '../send-options';
 import { currentSettings } from '../settings';
 import { authStatus, signInInteractive, signOut } from '../auth/entra-session';
 import { withGraph } from './graph-access';
 import type { OwaReplyMap } from './owa-messages';
-import { rememberDraftOrigin, tabKnowsOwaDraft } from './owa-tabs';
+import { rememberDraftOrigin, reportAuthChanged, tabKnowsOwaDraft } from './owa-tabs';
 import { quoteShown, textToHtml, toRestId } from './reply-quote';
 
 function newDraftId(): string {
   return Array.from(crypto.getRandomValues(new Uint8Array(12)), (b) => b.toString(16).padStart(2, '0')).join(
     '',
   );
+}
+
+/** Fetches a message's MIME; an auth error also makes the tab's chip offer "sign in again". */
+async function fetchMime(tabId: number, messageId: string): Promise<Uint8Array> {
+  try {
+    return await withGraph((g) => g.getMime(toRestId(messageId)));
+  } catch (e) {
+    if (isSelloError(e) && /^auth\.|^graph\.unauthorized$/.test(e.code)) reportAuthChanged(tabId);
+    throw e;
+  }
+}
+
+/** Replies announced to a tab and built when their compose frame first loads the draft. */
+const pendingReplies = new Map<string, { tabId: number; messageId: string; raw: Uint8Array | null }>();
+
+async function buildReply(draftId: string, p: { tabId: number; messageId: string; raw: Uint8Array | null }) {
+  p.raw ??= await fetchMime(p.tabId, p.messageId);
+  const opened = await openForReading({ kind: 'bytes', message: toBase64(p.raw) });
+  const display = opened.display;
+  if (!display) throw new SelloError('smime.nothing-to-show', 'There is nothing in this message to quote.');
+  const to = opened.verdict.from[0] ?? firstAddress(display.from);
+  const quote = quoteShown(display);
+  await saveDraft(draftId, {
+    to: to ? [to] : [],
+    cc: [],
+    bcc: [],
+    subject: /^re:/i.test(display.subject) ? display.subject : `Re: ${display.subject}`,
+    html: quote.html,
+    text: quote.text,
+    // noSignOnReply: a reply starts unsigned unless alwaysSign holds (the user can still sign).
+    ...replyDefaults(await currentSettings()),
+    attachments: [],
+  });
+}
+
+/**
+ * Builds a pending reply's draft, if `draftId` is one, for the compose frame's drafts.load. Errors go
+ * to that frame. Locked keys keep the reply pending (the frame unlocks and loads again); anything else
+ * ends it.
+ */
+export async function preparePendingReply(draftId: string): Promise<void> {
+  const p = pendingReplies.get(draftId);
+  if (!p) return;
+  try {
+    await buildReply(draftId, p);
+    pendingReplies.delete(draftId);
+  } catch (e) {
+    if (!(isSelloError(e) && e.code === 'keystore.locked')) pendingReplies.delete(draftId);
+    throw e;
+  }
 }
 
 function firstAddress(header: string): string | null {
@@ -34,10 +89,9 @@ export const owaJobs = {
   signIn: signInInteractive,
   signOut,
 
-  /** Fetches the MIME by id here in the worker and stages it for the read frame. */
-  async open(messageId: string): Promise<OwaReplyMap['owa.open']> {
-    const raw = await withGraph((g) => g.getMime(toRestId(messageId)));
-    return { token: stageMessage(toBase64(raw)) };
+  /** A token for the read frame; the MIME is fetched by id here in the worker when the frame opens it. */
+  open(tabId: number, messageId: string): Promise<OwaReplyMap['owa.open']> {
+    return Promise.resolve({ token: stageLoader(() => fetchMime(tabId, messageId)) });
   },
 
   /**
@@ -78,27 +132,16 @@ export const owaJobs = {
     return { deleted: true };
   },
 
-  /** A reply that starts in Sello's frame, encrypted, quoting only what the read frame showed. */
-  async reply(tabId: number, messageId: string): Promise<OwaReplyMap['owa.reply']> {
-    const raw = await withGraph((g) => g.getMime(toRestId(messageId)));
-    const opened = await openForReading({ kind: 'bytes', message: toBase64(raw) });
-    const display = opened.display;
-    if (!display) throw new SelloError('smime.nothing-to-show', 'There is nothing in this message to quote.');
-    const to = opened.verdict.from[0] ?? firstAddress(display.from);
-    const quote = quoteShown(display);
+  /**
+   * A reply that starts in Sello's frame, encrypted, quoting only what the read frame showed. Only an
+   * id now: the compose frame's drafts.load builds it (preparePendingReply).
+   */
+  reply(tabId: number, messageId: string): Promise<OwaReplyMap['owa.reply']> {
     const draftId = newDraftId();
-    await saveDraft(draftId, {
-      to: to ? [to] : [],
-      cc: [],
-      bcc: [],
-      subject: /^re:/i.test(display.subject) ? display.subject : `Re: ${display.subject}`,
-      html: quote.html,
-      text: quote.text,
-      // noSignOnReply: a reply starts unsigned unless alwaysSign holds (the user can still sign).
-      ...replyDefaults(await currentSettings()),
-      attachments: [],
-    });
+    pendingReplies.set(draftId, { tabId, messageId, raw: null });
+    // Like staged messages: a frame that never loads does not keep the entry.
+    setTimeout(() => pendingReplies.delete(draftId), 5 * 60_000);
     rememberDraftOrigin(draftId, { tabId, owaDraftId: null });
-    return { draftId };
+    return Promise.resolve({ draftId });
   },
 };

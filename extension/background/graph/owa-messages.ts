@@ -77,11 +77,26 @@ export interface OwaReplyMap {
   'owa.reply': { draftId: string };
 }
 
-/** Events the service worker sends to the OWA tab (tabs.sendMessage): UI state only. */
-export type OwaEvent =
-  | { type: 'sello.progress'; draftId: string; sent: number; total: number }
-  | { type: 'sello.sent'; draftId: string; owaDraftId: string | null }
-  | { type: 'sello.auth-changed' };
+const DRAFT_ID = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{1,64}$/));
+const COUNT = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(Number.MAX_SAFE_INTEGER));
+
+/**
+ * Events the service worker sends to the OWA tab (tabs.sendMessage): UI state only. The content script
+ * checks the sender and then this schema, as the worker does for requests: an event of another shape
+ * (a bug, or a future worker talking to an older content script) is dropped, never half-read.
+ */
+export const owaEventSchema = v.variant('type', [
+  v.strictObject({
+    type: v.literal('sello.progress'),
+    draftId: DRAFT_ID,
+    sent: COUNT,
+    total: v.pipe(COUNT, v.minValue(1)),
+  }),
+  v.strictObject({ type: v.literal('sello.sent'), draftId: DRAFT_ID, owaDraftId: v.nullable(GRAPH_ID) }),
+  v.strictObject({ type: v.literal('sello.auth-changed') }),
+]);
+
+export type OwaEvent = v.InferOutput<typeof owaEventSchema>;
 
 /** No extension page sends these (MESSAGE_ACCESS); only the content script does. */
 export const OWA_PAGE_ACCESS: Record<OwaRequestType, never[]> = {

@@ -31,6 +31,11 @@ function notify(tabId: number, event: OwaEvent): void {
   browser.tabs.sendMessage(tabId, event).catch(() => undefined);
 }
 
+/** The tab's account chip must offer "sign in again" (an auth error happened in one of our frames). */
+export function reportAuthChanged(tabId: number): void {
+  notify(tabId, { type: 'sello.auth-changed' });
+}
+
 export function reportProgress(p: Progress): void {
   const origin = sending ? drafts.get(sending) : undefined;
   if (sending && origin) notify(origin.tabId, { type: 'sello.progress', draftId: sending, ...p });

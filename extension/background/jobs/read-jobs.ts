@@ -26,24 +26,55 @@ import { assertSoftKeysAllowed, openPolicyFrom } from '../send-options';
 import { senderAttributes } from '../sender-attributes';
 import { currentSettings } from '../settings';
 
-const staged = new Map<string, Uint8Array>();
+/**
+ * What a read frame may open by token: the bytes themselves (read.stage), or a loader that fetches
+ * them when the frame asks (owa.open). The loader runs only on the frame's request, so whatever it
+ * meets (a Graph error, a message that does not decrypt) is told to Sello's frame, never to the page.
+ */
+const staged = new Map<string, () => Promise<Uint8Array>>();
 
-/** Holds a raw message for a read frame that will ask for it by token (OWA content script, next issue). */
-export function stageMessage(b64: string): string {
-  const token = Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) =>
-    b.toString(16).padStart(2, '0'),
-  ).join('');
-  staged.set(token, fromBase64(b64));
+function newToken(): string {
+  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join(
+    '',
+  );
+}
+
+function stage(load: () => Promise<Uint8Array>): string {
+  const token = newToken();
+  staged.set(token, load);
   // Staged messages are not kept around: the frame asks within seconds or not at all.
   setTimeout(() => staged.delete(token), 5 * 60_000);
   return token;
 }
 
-function takeStaged(token: string): Uint8Array {
-  const m = staged.get(token);
-  if (!m) throw new SelloError('message.not-found', 'This message is no longer available. Open it again.');
-  staged.delete(token);
-  return m;
+/** Holds a raw message for a read frame that will ask for it by token. */
+export function stageMessage(b64: string): string {
+  const raw = fromBase64(b64);
+  return stage(() => Promise.resolve(raw));
+}
+
+/** A token whose message is fetched only when the read frame opens it (OWA: by Graph id). */
+export function stageLoader(load: () => Promise<Uint8Array>): string {
+  return stage(load);
+}
+
+/**
+ * The staged message, and a function that ends the token. A token ends once the frame has been
+ * answered, except when the keys were locked: the frame unlocks and asks again with the same token.
+ */
+async function peekStaged(token: string): Promise<{ raw: Uint8Array; done: () => void }> {
+  const load = staged.get(token);
+  if (!load) throw new SelloError('message.not-found', 'This message is no longer available. Open it again.');
+  let raw: Uint8Array;
+  try {
+    raw = await load();
+  } catch (e) {
+    staged.delete(token);
+    throw e;
+  }
+  // Fetched once: a retry after unlocking does not fetch again.
+  staged.set(token, () => Promise.resolve(raw));
+  return { raw, done: () => staged.delete(token) };
 }
 
 function looksEncrypted(raw: Uint8Array): boolean {
@@ -172,10 +203,17 @@ export function displayFor(content: Uint8Array, verdict: Verdict): DisplayMessag
 export async function openForReading(
   source: { kind: 'bytes'; message: string } | { kind: 'token'; token: string },
 ): Promise<OpenResult> {
-  const raw = source.kind === 'bytes' ? fromBase64(source.message) : takeStaged(source.token);
+  const { raw, done } =
+    source.kind === 'bytes'
+      ? { raw: fromBase64(source.message), done: () => undefined }
+      : await peekStaged(source.token);
   const settings = await currentSettings();
-  if (looksEncrypted(raw)) assertSoftKeysAllowed(settings);
-  if (looksEncrypted(raw) && (await keystoreStatus()).locked) {
+  const encrypted = looksEncrypted(raw);
+  const mustUnlock = encrypted && settings.allowSoftCertificates && (await keystoreStatus()).locked;
+  // The token is used up whatever the outcome, unless the frame will ask again after unlocking.
+  if (!mustUnlock) done();
+  if (encrypted) assertSoftKeysAllowed(settings);
+  if (mustUnlock) {
     throw new SelloError('keystore.locked', 'Your keys are locked. Unlock them with your passphrase.');
   }
   const anchors = (await trustAnchors(settings.trustAnchors)).map((a) => a.der);

@@ -5,7 +5,15 @@
  * ids and UI events: it never receives plaintext or keys, and never writes anything of a message into
  * the page (the page's DOM is Microsoft's, or anyone's who compromises it). OWA is a single-page app,
  * so a MutationObserver re-scans whenever the DOM or the URL changes.
+ *
+ * The page is hostile in the threat model (docs/SECURITY.md): its scripts can click our buttons and
+ * read everything we write into its DOM. So every control acts on trusted (user) events only, and
+ * nothing the content script writes into the page depends on what a message holds: Open and Reply
+ * get a token or draft id at once, and whether the message could be fetched, decrypted or verified
+ * is shown inside Sello's frame, never here (no page-driven decryption oracle).
  */
+import * as v from 'valibot';
+import { owaEventSchema } from '../../background/graph/owa-messages';
 import {
   LANDMARKS,
   addressesIn,
@@ -53,6 +61,18 @@ function el<K extends keyof HTMLElementTagNameMap>(
   return e;
 }
 
+/**
+ * Runs `action` on a click the user made: a pointer click or Enter/Space on the focused button (both
+ * are trusted events). A page script's element.click() or dispatchEvent() is not trusted and ignored,
+ * so the page cannot make Sello fetch, decrypt, sign in or delete on its own.
+ */
+function onUserClick(button: HTMLElement, action: () => void): void {
+  button.addEventListener('click', (event) => {
+    if (!event.isTrusted) return;
+    action();
+  });
+}
+
 interface AuthStatus {
   configured: boolean;
   signedIn: boolean;
@@ -62,8 +82,10 @@ interface AuthStatus {
 // ---- account chip: sign in, "sign in again" ----------------------------------------------------
 
 const account = el('div', { 'data-sello': 'account', role: 'status', 'aria-live': 'polite' });
+// Below the overlay: even its shadow over the compose frame would count as covering Send
+// (frames/compose/send-visibility).
 account.style.cssText =
-  'position:fixed;right:12px;bottom:12px;z-index:2147483646;background:#fff;border:1px solid #8a8886;border-radius:6px;padding:6px 10px;font:13px system-ui,sans-serif;color:#201f1e;box-shadow:0 2px 6px rgba(0,0,0,.2)';
+  'position:fixed;right:12px;bottom:12px;z-index:2147483644;background:#fff;border:1px solid #8a8886;border-radius:6px;padding:6px 10px;font:13px system-ui,sans-serif;color:#201f1e;box-shadow:0 2px 6px rgba(0,0,0,.2)';
 
 function renderAccount(s: AuthStatus): void {
   account.dataset.state = !s.configured
@@ -86,7 +108,7 @@ function renderAccount(s: AuthStatus): void {
     { type: 'button', 'data-sello': 'sign-in' },
     s.signInRequired ? t('owa_signInAgain') : t('owa_signIn'),
   );
-  button.addEventListener('click', () => {
+  onUserClick(button, () => {
     button.disabled = true;
     call<AuthStatus>({ type: 'owa.sign-in' })
       .then(renderAccount)
@@ -144,7 +166,7 @@ function openOverlay(kind: 'compose' | 'read', hash: string, over: HTMLElement |
   notes.style.flex = '1';
   const close = el('button', { type: 'button', 'data-sello': 'close' }, '✕');
   close.setAttribute('aria-label', t('owa_close'));
-  close.addEventListener('click', closeOverlay);
+  onUserClick(close, closeOverlay);
   bar.append(notes, close);
   const frame = el('iframe', {
     'data-sello': `${kind}-frame`,
@@ -187,7 +209,7 @@ function offerDelete(notes: HTMLElement, owaDraftId: string): void {
     { type: 'button', 'data-sello': 'delete-server-draft' },
     t('owa_deleteServerDraft'),
   );
-  del.addEventListener('click', () => {
+  onUserClick(del, () => {
     del.disabled = true;
     call<{ deleted: boolean }>({ type: 'owa.delete-draft', owaDraftId })
       .then(() => {
@@ -223,7 +245,7 @@ function decorateCompose(): void {
   const bar = el('div', { 'data-sello': 'compose-bar' });
   bar.style.cssText = 'display:flex;gap:8px;align-items:center;margin:4px 0;font:13px system-ui,sans-serif';
   const button = el('button', { type: 'button', 'data-sello': 'compose' }, t('owa_composeButton'));
-  button.addEventListener('click', () => {
+  onUserClick(button, () => {
     startCompose(compose.root, compose.body).catch((e: unknown) => {
       hint.textContent = t('owa_failed', describe(e));
       afterError(e);
@@ -236,7 +258,12 @@ function decorateCompose(): void {
 
 // ---- read ---------------------------------------------------------------------------------------
 
-/** A reply starts in Sello's frame; the worker builds it (and its quote) from the message by id. */
+/**
+ * A reply starts in Sello's frame; the worker builds it (and its quote) from the message by id when
+ * that frame loads it. The answer here is only a draft id, whatever the message holds: whether it
+ * could be fetched and decrypted is shown in the frame. `status` gets only errors of the request
+ * itself (not signed in to Sello's worker, a malformed id), which say nothing about the message.
+ */
 function startReply(messageId: string, status: HTMLElement): void {
   call<{ draftId: string }>({ type: 'owa.reply', messageId })
     .then((r) => {
@@ -245,7 +272,23 @@ function startReply(messageId: string, status: HTMLElement): void {
     })
     .catch((e: unknown) => {
       status.textContent = t('owa_failed', describe(e));
-      afterError(e);
+    });
+}
+
+/** The read frame with a token; the message is fetched and opened when the frame asks for it. */
+function startOpen(messageId: string, pane: HTMLElement, status: HTMLElement): void {
+  status.textContent = t('owa_opening');
+  call<{ token: string }>({ type: 'owa.open', messageId })
+    .then((r) => {
+      status.textContent = '';
+      const notes = openOverlay('read', `#token=${r.token}`, pane);
+      // The overlay covers the banner: it carries its own Reply.
+      const again = el('button', { type: 'button', 'data-sello': 'overlay-reply' }, t('owa_replyButton'));
+      onUserClick(again, () => startReply(messageId, notes));
+      notes.append(again);
+    })
+    .catch((e: unknown) => {
+      status.textContent = t('owa_failed', describe(e));
     });
 }
 
@@ -266,22 +309,8 @@ function decorateReadingPane(): void {
   const open = el('button', { type: 'button', 'data-sello': 'open' }, t('owa_openButton'));
   const reply = el('button', { type: 'button', 'data-sello': 'reply' }, t('owa_replyButton'));
   const status = el('span', { 'data-sello': 'banner-status', role: 'status' });
-  open.addEventListener('click', () => {
-    status.textContent = '';
-    call<{ token: string }>({ type: 'owa.open', messageId: id })
-      .then((r) => {
-        const notes = openOverlay('read', `#token=${r.token}`, pane);
-        // The overlay covers the banner: it carries its own Reply.
-        const again = el('button', { type: 'button', 'data-sello': 'overlay-reply' }, t('owa_replyButton'));
-        again.addEventListener('click', () => startReply(id, notes));
-        notes.append(again);
-      })
-      .catch((e: unknown) => {
-        status.textContent = t('owa_failed', describe(e));
-        afterError(e);
-      });
-  });
-  reply.addEventListener('click', () => startReply(id, status));
+  onUserClick(open, () => startOpen(id, pane, status));
+  onUserClick(reply, () => startReply(id, status));
   banner.append(el('strong', {}, t('owa_banner')), open, reply, status);
   pane.prepend(banner);
 }
@@ -289,14 +318,20 @@ function decorateReadingPane(): void {
 // ---- events from the service worker (UI only) ---------------------------------------------------
 
 chrome.runtime.onMessage.addListener((msg: unknown, sender) => {
-  // Only our own service worker talks to this content script (no tab: the worker sent it).
+  // Only our own service worker talks to this content script (no tab: the worker sent it), and only
+  // with the events of owaEventSchema: anything else is dropped unread.
   if (sender.id !== chrome.runtime.id || sender.tab) return;
-  const m = msg as { type?: string; draftId?: string; sent?: number; total?: number };
-  if (m.type === 'sello.auth-changed') void refreshAccount();
+  const parsed = v.safeParse(owaEventSchema, msg);
+  if (!parsed.success) return;
+  const m = parsed.output;
+  if (m.type === 'sello.auth-changed') {
+    void refreshAccount();
+    return;
+  }
   if (!currentCompose || m.draftId !== currentCompose.draftId) return;
   const { notes, owaDraftId } = currentCompose;
-  if (m.type === 'sello.progress' && m.total) {
-    note(notes, 'progress', t('owa_progress', String(Math.round(((m.sent ?? 0) / m.total) * 100))));
+  if (m.type === 'sello.progress') {
+    note(notes, 'progress', t('owa_progress', String(Math.round((m.sent / m.total) * 100))));
   }
   if (m.type === 'sello.sent') {
     notes.querySelector('[data-note="progress"]')?.remove();

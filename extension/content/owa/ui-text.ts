@@ -6,6 +6,7 @@ const EN = {
   owa_banner: 'This message is protected with S/MIME.',
   owa_openButton: 'Open with Sello',
   owa_replyButton: 'Reply with Sello',
+  owa_opening: 'Opening in Sello…',
   owa_close: 'Close Sello',
   owa_signIn: 'Sign in to Microsoft 365',
   owa_signInAgain: 'Your Microsoft 365 sign-in has expired. Sign in again',

@@ -9,6 +9,7 @@ import type { RecipientStatusView } from '../../background/replies';
 import { FrameError, call, readFileBase64 } from '../common/client';
 import { byId, h } from '../common/dom';
 import { errorText, localize, t } from '../common/i18n';
+import { checkVisible } from './send-visibility';
 
 type Kind = 'to' | 'cc' | 'bcc';
 const KINDS: Kind[] = ['to', 'cc', 'bcc'];
@@ -240,10 +241,17 @@ encryptBox.addEventListener('change', () => {
 
 byId('compose-form').addEventListener('submit', (e) => {
   e.preventDefault();
-  void send();
+  // Only the user sends: a click on Send or Enter in a field of this frame (the page around us cannot
+  // script a cross-origin frame), and only while what they act on is really visible (send-visibility).
+  if (!e.isTrusted) return;
+  const acted = e.submitter ?? document.activeElement ?? byId('send');
+  void send(acted);
 });
 
-async function send(): Promise<void> {
+/** One visibility check at a time (a double click must not queue two sends). */
+let checkingVisibility = false;
+
+async function send(acted: Element): Promise<void> {
   const sendButton = byId<HTMLButtonElement>('send');
   const invalid = KINDS.flatMap(addresses).filter((a) => !VALID.test(a));
   if (invalid.length) {
@@ -252,6 +260,13 @@ async function send(): Promise<void> {
   }
   if (attachments.some((a) => a.data === null)) {
     say(t('attachmentsStillLoading'), 'bad');
+    return;
+  }
+  if (checkingVisibility) return;
+  checkingVisibility = true;
+  const seen = await checkVisible(acted).finally(() => (checkingVisibility = false));
+  if (seen === 'hidden') {
+    say(t('sendNotVisible'), 'bad');
     return;
   }
   sendButton.disabled = true;
@@ -297,11 +312,55 @@ byId('unlock-form').addEventListener('submit', (e) => {
       input.value = '';
       await showLock();
       say(t('unlocked'), 'ok');
+      if (draftWaitsForUnlock) {
+        await loadSaved();
+        document.body.dataset.ready = 'true';
+      }
     } catch (err) {
       say(describe(err), 'bad');
     }
   })();
 });
+
+/** Set when the draft (an OWA reply built from an encrypted message) needs the keys unlocked first. */
+let draftWaitsForUnlock = false;
+
+async function loadSaved(): Promise<void> {
+  let saved;
+  try {
+    saved = await call({ type: 'drafts.load', draftId });
+  } catch (e) {
+    if (e instanceof FrameError && e.code === 'keystore.locked') {
+      draftWaitsForUnlock = true;
+      byId('unlock-form').hidden = false;
+    }
+    throw e;
+  }
+  draftWaitsForUnlock = false;
+  if (saved) {
+    const d = saved.draft;
+    byId<HTMLInputElement>('to').value = d.to.join(', ');
+    byId<HTMLInputElement>('cc').value = d.cc.join(', ');
+    byId<HTMLInputElement>('bcc').value = d.bcc.join(', ');
+    byId<HTMLInputElement>('subject').value = d.subject;
+    editor.innerHTML = DOMPurify.sanitize(d.html, { USE_PROFILES: { html: true } });
+    if (!signBox.disabled) signBox.checked = d.sign;
+    if (!encryptBox.disabled) encryptBox.checked = d.encrypt;
+    for (const a of d.attachments) {
+      attachments.push({
+        id: nextAttachmentId++,
+        name: a.name,
+        type: a.type,
+        size: Math.floor((a.data.length * 3) / 4),
+        data: a.data,
+      });
+    }
+    attachmentsDirty = false;
+    renderAttachments();
+    refreshStatuses();
+    byId('draft-state').textContent = t('draftRestored');
+  }
+}
 
 async function init(): Promise<void> {
   localize();
@@ -328,30 +387,7 @@ async function init(): Promise<void> {
     settings.values.alwaysEncrypt === true,
     settings.locked.includes('alwaysEncrypt'),
   );
-  const saved = await call({ type: 'drafts.load', draftId });
-  if (saved) {
-    const d = saved.draft;
-    byId<HTMLInputElement>('to').value = d.to.join(', ');
-    byId<HTMLInputElement>('cc').value = d.cc.join(', ');
-    byId<HTMLInputElement>('bcc').value = d.bcc.join(', ');
-    byId<HTMLInputElement>('subject').value = d.subject;
-    editor.innerHTML = DOMPurify.sanitize(d.html, { USE_PROFILES: { html: true } });
-    if (!signBox.disabled) signBox.checked = d.sign;
-    if (!encryptBox.disabled) encryptBox.checked = d.encrypt;
-    for (const a of d.attachments) {
-      attachments.push({
-        id: nextAttachmentId++,
-        name: a.name,
-        type: a.type,
-        size: Math.floor((a.data.length * 3) / 4),
-        data: a.data,
-      });
-    }
-    attachmentsDirty = false;
-    renderAttachments();
-    refreshStatuses();
-    byId('draft-state').textContent = t('draftRestored');
-  }
+  await loadSaved();
   document.body.dataset.ready = 'true';
 }
 

@@ -7,7 +7,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import type { ElementHandle, Frame, Page } from 'puppeteer-core';
+import type { CDPSession, ElementHandle, Frame, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EntraStandIn } from '../../stand-ins/entra/entra-stand-in';
 import { GraphStandIn } from '../../stand-ins/graph/graph-stand-in';
@@ -27,6 +27,14 @@ let entra: EntraStandIn;
 let graph: GraphStandIn;
 let owa: OwaFixture;
 let page: Page;
+
+/**
+ * What the service worker sent over the network, with request bodies (CDP on the worker target): the
+ * stand-in's log has methods and paths, this has the bytes, to show that no plaintext left Sello.
+ */
+const workerRequests: { method: string; url: string; body: Promise<string> }[] = [];
+/** Where the reply flow began in both logs (draft-oracle checks). */
+let replyMark = { graph: 0, worker: 0 };
 
 const b64 = (path: string) => openssl(['base64', '-A', '-in', path]).toString();
 
@@ -63,6 +71,20 @@ async function sendFrom(frame: Frame): Promise<{ text: string; kind: string }> {
   return frame.$eval('#notice', (n) => ({ text: n.textContent ?? '', kind: n.className }));
 }
 
+/** Clicks (a trusted click) an element the fixture or the content script may just be re-rendering. */
+async function clickSettled(selector: string): Promise<void> {
+  for (let i = 0; ; i++) {
+    try {
+      await page.waitForSelector(selector);
+      await page.click(selector);
+      return;
+    } catch (e) {
+      if (i > 10 || !/detached|No element found/.test(String(e))) throw e;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+}
+
 async function pageHtml(): Promise<string> {
   return page.evaluate(() => document.documentElement.outerHTML);
 }
@@ -85,6 +107,24 @@ beforeAll(async () => {
   await graph.start();
   owa = await startOwaFixture(graph);
   s = await launch();
+  const worker = (s.worker as unknown as { client: CDPSession }).client;
+  await worker.send('Network.enable');
+  worker.on(
+    'Network.requestWillBeSent',
+    (e: {
+      requestId: string;
+      request: { url: string; method: string; hasPostData?: boolean; postData?: string };
+    }) => {
+      const body =
+        e.request.postData !== undefined || !e.request.hasPostData
+          ? Promise.resolve(e.request.postData ?? '')
+          : worker
+              .send('Network.getRequestPostData', { requestId: e.requestId })
+              .then((r) => r.postData)
+              .catch(() => '(body not available)');
+      workerRequests.push({ method: e.request.method, url: e.request.url, body });
+    },
+  );
   // The app registration lists the extension's redirect URI, as an admin would register it.
   entra.options.redirectUris.push(`https://${s.extensionId}.chromiumapp.org/`);
 
@@ -253,6 +293,7 @@ describe('Outlook on the web with Sello', () => {
   });
 
   it('replies to encrypted mail in Sello’s frame quoting only what was shown', async () => {
+    replyMark = { graph: graph.requests.length, worker: workerRequests.length };
     await page.click('[data-sello="overlay-reply"]');
     const frame = await frameOf('compose');
     await frame.waitForFunction(() => (document.querySelector('#body')?.textContent ?? '') !== '');
@@ -261,6 +302,31 @@ describe('Outlook on the web with Sello', () => {
     expect(await frame.$eval('#body', (e) => (e as HTMLElement).innerText)).toContain(SECRET);
     expect(await frame.$eval('#encrypt', (e) => (e as HTMLInputElement).checked)).toBe(true);
     expect(await pageHtml()).not.toContain(SECRET);
+  });
+
+  it('refuses Send while the page makes Sello’s compose frame see-through or covers it (clickjacking)', async () => {
+    const frame = await frameOf('compose');
+    const before = graph.sent.length;
+    await page.evaluate(() => {
+      (document.querySelector('[data-sello="overlay-compose"]') as HTMLElement).style.opacity = '0.05';
+    });
+    let n = await sendFrom(frame);
+    expect(n.kind).toContain('bad');
+    expect(n.text).toContain('covered or hidden');
+    // A decoy the user sees, laid over Send, that lets the click through to the frame.
+    await page.evaluate(() => {
+      (document.querySelector('[data-sello="overlay-compose"]') as HTMLElement).style.opacity = '';
+      const decoy = document.createElement('div');
+      decoy.id = 'decoy';
+      decoy.textContent = 'Click here to win';
+      decoy.style.cssText =
+        'position:fixed;inset:0;z-index:2147483647;pointer-events:none;background:#fff;font-size:40px';
+      document.body.append(decoy);
+    });
+    n = await sendFrom(frame);
+    expect(n.text).toContain('covered or hidden');
+    expect(graph.sent.length).toBe(before);
+    await page.evaluate(() => document.querySelector('#decoy')?.remove());
   });
 
   it('keeps the draft and says why on Graph 500 and 429, then sends', async () => {
@@ -297,6 +363,28 @@ describe('Outlook on the web with Sello', () => {
     const reply = openssl(['cms', '-verify', '-in', inner, '-CAfile', f.caPem]).toString('utf8');
     expect(reply).toContain('carol@example.com wrote:');
     expect(reply).toContain('the merger closes');
+  });
+
+  it('saves no plaintext draft to the server while replying: only the encrypted sendMail leaves Sello (draft oracle)', async () => {
+    const since = graph.requests.slice(replyMark.graph);
+    expect(since.some((r) => r.path === '/v1.0/me/sendMail' && r.status === 202)).toBe(true);
+    // No draft was created or patched on the server for the reply.
+    expect(since.filter((r) => r.method === 'PATCH')).toEqual([]);
+    expect(since.filter((r) => r.method === 'POST' && r.path !== '/v1.0/me/sendMail')).toEqual([]);
+    const sent = workerRequests.slice(replyMark.worker).filter((r) => r.url.startsWith(graph.baseUrl));
+    const bodies = await Promise.all(sent.map(async (r) => ({ ...r, text: await r.body })));
+    const withBody = bodies.filter((r) => r.text !== '');
+    expect(withBody.length).toBeGreaterThan(0);
+    for (const r of withBody) {
+      // The only bodies are sendMail's: base64 of an S/MIME enveloped message.
+      expect(new URL(r.url).pathname).toBe('/v1.0/me/sendMail');
+      const mime = Buffer.from(r.text, 'base64').toString('latin1');
+      expect(mime).toMatch(/Content-Type: application\/(x-)?pkcs7-mime;[^]*smime-type=enveloped-data/i);
+      for (const t of [r.text, mime]) {
+        expect(t).not.toContain(SECRET);
+        expect(t).not.toContain('merger');
+      }
+    }
   });
 
   it('refreshes an expired access token by itself, and keeps the draft and asks to sign in again when the session is gone', async () => {
@@ -425,5 +513,129 @@ describe('Outlook on the web with Sello', () => {
     const verified = readFileSync(out).toString('latin1');
     expect(verified).toContain('The public report, signed.');
     expect(verified).toContain('report.bin');
+  });
+
+  it('ignores Open, Reply and Compose clicked by a page script: no Graph fetch, no decryption, nothing in the page', async () => {
+    await page.click('[data-sello="close"]');
+    const secret = 'Salary review: 12% for the whole team (synthetic-click e2e)';
+    const id = graph.addMessage(
+      new Uint8Array(Buffer.from(encryptedMessage(f, f.carol, f.alice, 'Salaries', secret, true), 'latin1')),
+      'Salaries',
+    );
+    await page.click('#refresh');
+    await page.waitForSelector(`[role="option"][data-id="${id}"]`);
+    await page.click(`[role="option"][data-id="${id}"]`);
+    await page.waitForSelector(`[data-sello="banner"][data-message-id="${id}"]`);
+    const fetched = () =>
+      graph.requests.filter((r) => decodeURIComponent(r.path) === `/v1.0/me/messages/${id}/$value`).length;
+    const before = { requests: graph.requests.length, worker: workerRequests.length };
+    // The page's own script (main world), as a hostile OWA would do it.
+    await page.evaluate(() => {
+      for (const sel of ['[data-sello="open"]', '[data-sello="reply"]']) {
+        const b = document.querySelector<HTMLButtonElement>(sel)!;
+        b.click();
+        b.dispatchEvent(new MouseEvent('click', { bubbles: true, cancelable: true }));
+        b.focus();
+        b.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true }));
+        b.dispatchEvent(new PointerEvent('pointerup', { bubbles: true }));
+      }
+    });
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(fetched()).toBe(0);
+    expect(graph.requests.slice(before.requests)).toEqual([]);
+    expect(workerRequests.slice(before.worker)).toEqual([]);
+    expect(await page.$('[data-sello^="overlay-"]')).toBeNull();
+    expect(page.frames().filter((x) => x.url().includes('/frames/'))).toEqual([]);
+    expect(await page.$eval('[data-sello="banner-status"]', (e) => e.textContent)).toBe('');
+
+    // The user's own activation still works: Enter on the focused button is a trusted click.
+    await page.focus('[data-sello="open"]');
+    await page.keyboard.press('Enter');
+    const frame = await frameOf('read');
+    await frame.waitForSelector('body[data-opened="true"]', { timeout: 30_000 });
+    expect(await frame.childFrames()[0]!.evaluate(() => document.body.innerText)).toContain(secret);
+    expect(fetched()).toBe(1);
+    expect(await pageHtml()).not.toContain(secret);
+    await page.click('[data-sello="close"]');
+
+    await page.click('#new-mail');
+    await page.waitForSelector('[data-sello="compose-bar"]');
+    await page.evaluate(() => {
+      const b = document.querySelector<HTMLButtonElement>('[data-sello="compose"]')!;
+      b.click();
+      b.dispatchEvent(new MouseEvent('click', { bubbles: true }));
+    });
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(await page.$('[data-sello^="overlay-"]')).toBeNull();
+    expect(await page.$eval('[data-sello="compose-hint"]', (e) => e.textContent)).toContain(
+      'Write it in Sello from the start',
+    );
+  });
+
+  it('shows the page the same thing whether a message opens or not: outcomes stay in Sello’s frames', async () => {
+    const good = graph.addMessage(
+      new Uint8Array(Buffer.from(encryptedMessage(f, f.carol, f.alice, 'Opens', SECRET, true), 'latin1')),
+      'Opens',
+    );
+    // Encrypted to Bob only: Alice's Sello cannot decrypt it.
+    const bad = graph.addMessage(
+      new Uint8Array(Buffer.from(encryptedMessage(f, f.carol, f.bob, 'Fails', SECRET, true), 'latin1')),
+      'Fails',
+    );
+    /** Everything Sello put into the page, minus the per-message id and the per-open token. */
+    const seen = () =>
+      page.evaluate(() =>
+        [...document.querySelectorAll<HTMLElement>('[data-sello]')].map((e) => {
+          const attrs = [...e.attributes]
+            .filter((a) => !['src', 'data-message-id'].includes(a.name))
+            .map((a) => `${a.name}=${a.value}`);
+          const own = [...e.childNodes].filter((n) => n.nodeType === 3).map((n) => n.textContent);
+          return `${e.tagName} ${attrs.join(' ')} ${own.join('')}`;
+        }),
+      );
+    const views: Record<string, { open: string[]; reply: string[]; frame: string }> = {};
+    for (const [name, id] of [
+      ['good', good],
+      ['bad', bad],
+    ] as const) {
+      await page.click('#refresh');
+      await page.waitForSelector(`[role="option"][data-id="${id}"]`);
+      await clickSettled(`[role="option"][data-id="${id}"]`);
+      await page.waitForSelector(`[data-sello="banner"][data-message-id="${id}"]`);
+      await clickSettled('[data-sello="open"]');
+      const read = await frameOf('read');
+      await read.waitForSelector('body[data-opened]', { timeout: 30_000 });
+      const frameSaid = await read.$eval(
+        'body',
+        (b) =>
+          `${b.dataset.opened ?? ''}: ${document.querySelector<HTMLElement>('#status-bar')?.innerText ?? ''}`,
+      );
+      await new Promise((r) => setTimeout(r, 300));
+      const open = await seen();
+      await clickSettled('[data-sello="close"]');
+      await clickSettled('[data-sello="reply"]');
+      for (let i = 0; i < 200 && !page.frames().some((x) => x.url().includes('/frames/compose/')); i++) {
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      const compose = page.frames().find((x) => x.url().includes('/frames/compose/'))!;
+      await compose.waitForFunction(
+        () => document.body.dataset.ready !== undefined || document.querySelector('#notice.bad') !== null,
+        { timeout: 30_000 },
+      );
+      await new Promise((r) => setTimeout(r, 300));
+      const reply = await seen();
+      await clickSettled('[data-sello="close"]');
+      views[name] = { open, reply, frame: frameSaid };
+    }
+    // Sello's frames know: the good one opened, the bad one says why not.
+    expect(views.good!.frame).toContain('The From address (carol@example.com) matches the signer.');
+    expect(views.bad!.frame).not.toContain('matches the signer');
+    expect(views.bad!.frame).not.toBe(views.good!.frame);
+    // The page does not.
+    expect(views.bad!.open).toEqual(views.good!.open);
+    expect(views.bad!.reply).toEqual(views.good!.reply);
+    expect(views.good!.open.join('\n')).toContain('overlay-read');
+    expect(views.good!.reply.join('\n')).toContain('overlay-compose');
+    expect(await pageHtml()).not.toContain(SECRET);
   });
 });
