@@ -25,8 +25,10 @@ const hours = (n: number): Date => new Date(t0.getTime() + n * 3600_000);
 
 /** Flips one bit of the BasicOCSPResponse signature in place, leaving every other byte as signed. */
 function flipSignatureBit(der: Uint8Array): Uint8Array {
-  const response = pkijs.OCSPResponse.fromBER(der);
-  const basic = pkijs.BasicOCSPResponse.fromBER(response.responseBytes!.response.valueBlock.valueHexView);
+  const response = pkijs.OCSPResponse.fromBER(der.slice().buffer);
+  const basic = pkijs.BasicOCSPResponse.fromBER(
+    response.responseBytes!.response.valueBlock.valueHexView.slice().buffer,
+  );
   const signature = basic.signature.valueBlock.valueHexView;
   const out = der.slice();
   const at = Buffer.from(out).indexOf(Buffer.from(signature));
