@@ -14,6 +14,7 @@ import type { CertificateView, IdentityView, SettingsView } from '../../backgrou
 import { FrameError, call, readFile, saveBytes } from '../common/client';
 import { byId, h } from '../common/dom';
 import { errorText, localize, t } from '../common/i18n';
+import { renderOwaHostAccess } from './owa-host-access';
 
 const notice = byId('notice');
 
@@ -344,10 +345,17 @@ const NOT_APPLIED_SETTINGS: SettingKey[] = ['encryptionAlgorithmNegotiation'];
 function settingControl(key: SettingKey, def: SettingDef, value: unknown, locked: boolean): HTMLElement {
   const id = `setting-${key}`;
   const label = t(`setting_${key}`) === `setting_${key}` ? key : t(`setting_${key}`);
+  // The owaHosts setting also lists each host's access grant (managed hosts too: the user grants).
+  const access = key === 'owaHosts' ? h('div', { 'data-owa-host-access': 'true' }) : null;
+  const showAccess = (hosts: unknown): void => {
+    if (access) renderOwaHostAccess(access, hosts as string[], chrome.permissions).catch(fail);
+  };
+  showAccess(value);
   const save = (v: unknown) =>
     void guarded(async () => {
       await call({ type: 'settings.set', key, value: v as string });
       say(t('settingSaved'), 'ok');
+      showAccess(v);
     });
   let control: HTMLElement;
   switch (def.type) {
@@ -420,6 +428,7 @@ function settingControl(key: SettingKey, def: SettingDef, value: unknown, locked
     notApplied ? h('span', { class: 'badge warn', text: t('settingNotApplied') }) : null,
     unsafe ? h('p', { class: 'bad setting-note', text: t(`unsafe_${key}`) }) : null,
     notApplied ? h('p', { class: 'muted setting-note', text: t(`notApplied_${key}`) }) : null,
+    access,
     h('span', { id: described, class: 'muted visually-hidden', text: def.description }),
   );
 }
