@@ -15,7 +15,9 @@ export type AttackClass =
   | 'cbc-malleability'
   | 'reply-oracle'
   | 'downgrade'
-  | 'padding-oracle';
+  | 'padding-oracle'
+  /** Requests, not messages: lib/draft-oracle-case.ts. */
+  | 'draft-oracle';
 
 /** The cast. Everyone but Mallory-rogue is issued by `ca`, the anchor the reader trusts. */
 export interface AttackKeys {
