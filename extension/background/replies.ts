@@ -35,6 +35,7 @@ export interface RecipientStatusView {
   state: RecipientState;
   /** The address book's reason, in English (the frame shows the localised state). */
   reason: string;
+  /** The certificate chosen, or for a blocked recipient the one passed over (null: none is known). */
   certificate: CertificateSummary | null;
 }
 

@@ -104,11 +104,17 @@ async function chooseCertificates(
     }
     const e = byAddress.get(a)!;
     const der = e.certificate?.certificate ?? null;
+    // A blocked recipient's view still describes the certificate passed over (its expiry date, its
+    // issuer), so the frame can say why in the user's language; `der` stays null: it is not used.
+    const passedOver = e.rejected[0]
+      ? (await book.certificatesFor(a)).find((r) => r.sha256 === e.rejected[0]!.sha256)?.certificate
+      : undefined;
+    const shown = der ?? passedOver ?? null;
     out.push({
       address,
       state: e.status,
       reason: e.message,
-      certificate: der ? await summarizeCertificate(der, now) : null,
+      certificate: shown ? await summarizeCertificate(shown, now) : null,
       der,
     });
   }

@@ -91,6 +91,26 @@ function stateText(s: RecipientStatusView): string {
   return t(`recipient_${s.state.replace(/-/g, '_')}`);
 }
 
+/**
+ * Why, in the user's language: the worker's `reason` is English, so the frame says it again from the
+ * certificate the worker chose (its expiry date, its issuer).
+ */
+function stateDetail(s: RecipientStatusView): string {
+  const c = s.certificate;
+  if (!c) return '';
+  if (s.state === 'expired')
+    return t(
+      'recipientExpiredOn',
+      new Date(c.notAfter).toLocaleDateString(document.documentElement.lang, {
+        year: 'numeric',
+        month: 'short',
+        day: 'numeric',
+      }),
+    );
+  if (s.state === 'untrusted' || s.state === 'revoked') return t('recipientIssuedBy', c.issuer);
+  return '';
+}
+
 function renderRecipients(): void {
   const byAddress = new Map(statuses.map((s) => [s.address.toLowerCase(), s]));
   for (const kind of KINDS) {
@@ -98,11 +118,13 @@ function renderRecipients(): void {
       if (!VALID.test(a)) return h('li', { class: 'bad', text: `${a}: ${t('recipient_invalid')}` });
       const s = byAddress.get(a.toLowerCase());
       if (!s) return h('li', { text: a });
-      return h('li', {
-        class: s.state === 'found' ? 'ok' : 'warn',
-        'data-state': s.state,
-        text: `${a}: ${stateText(s)}`,
-      });
+      const detail = stateDetail(s);
+      return h(
+        'li',
+        { class: s.state === 'found' ? 'ok' : 'warn', 'data-state': s.state },
+        `${a}: ${stateText(s)}`,
+        detail ? h('span', { class: 'detail', text: ` (${detail})` }) : null,
+      );
     });
     byId(`${kind}-status`).replaceChildren(...items);
   }

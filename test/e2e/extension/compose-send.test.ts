@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeFixtures, openssl, write, type Fixtures } from './fixtures';
+import { issuePerson, makeFixtures, openssl, write, type Fixtures } from './fixtures';
 import {
   axeViolations,
   close,
@@ -61,6 +61,16 @@ beforeAll(async () => {
   });
   if (!imported.ok) throw new Error(`import failed: ${JSON.stringify(imported.error)}`);
   await send(options, { type: 'recipients.import', file: b64(f.bob.cer), fileName: 'bob.cer' });
+  // Oscar's only certificate expired at the start of 2021 (openssl ca with exact dates).
+  const oscar = issuePerson(f.dir, f.p12Password, 'oscar', 'Oscar Expired', {
+    validity: { start: '20200101000000Z', end: '20210101000000Z' },
+  });
+  const expired = await send(options, {
+    type: 'recipients.import',
+    file: b64(oscar.cer),
+    fileName: 'oscar.cer',
+  });
+  if (!expired.ok) throw new Error(`import failed: ${JSON.stringify(expired.error)}`);
   await send(options, { type: 'transport.set', url: server.url });
   await options.close();
   page = await openPage(s, 'compose');
@@ -87,6 +97,25 @@ describe('secure compose frame', () => {
     expect(n.text).toBe(
       'Not sent: No usable certificate for: dave@example.com (no certificate is known for dave@example.com). Everything you wrote is kept.',
     );
+    expect(server.received).toHaveLength(0);
+  });
+
+  it('says a recipient certificate expired and when, and that it blocks encryption', async () => {
+    await setField('#to', 'oscar@example.com');
+    await page.waitForFunction(() =>
+      document.querySelector('#to-status li[data-state]')?.textContent?.startsWith('oscar@'),
+    );
+    expect(await page.$eval('#to-status li', (li) => li.getAttribute('data-state'))).toBe('expired');
+    expect(await textOf(page, '#to-status')).toBe(
+      'oscar@example.com: certificate expired (expired on Jan 1, 2021)',
+    );
+    await setChecked('#encrypt', true);
+    expect(await textOf(page, '#blockers')).toBe(
+      'Encryption is blocked by: oscar@example.com (certificate expired)',
+    );
+    const n = await sendAndWait();
+    expect(n.kind).toContain('bad');
+    expect(n.text).toMatch(/^Not sent: No usable certificate for: oscar@example.com \(/);
     expect(server.received).toHaveLength(0);
   });
 
@@ -334,6 +363,28 @@ describe('secure compose frame', () => {
     await page.waitForFunction(() => document.querySelectorAll('#to-status li[data-state]').length === 2);
     const status = await textOf(page, '#to-status');
     expect(status).toContain('bob@example.com: certificate found');
-    expect(status).toContain('eve@example.com: certificate not trusted');
+    expect(status).toContain('eve@example.com: certificate not trusted (issued by CN=Eve)');
+  });
+
+  it('shows a progress bar while a 20 MB attachment is read, before it is ready', async () => {
+    await page.goto(`${s.origin}/frames/compose/index.html`);
+    await page.waitForSelector('body[data-ready]');
+    // Recorded by an observer set up before the file is picked: the bar may be gone by the next poll.
+    await page.evaluate(() => {
+      const w = window as unknown as { __sawProgress: boolean };
+      w.__sawProgress = false;
+      new MutationObserver(() => {
+        if (document.querySelector('#attachments progress')) w.__sawProgress = true;
+      }).observe(document.querySelector('#attachments')!, { childList: true, subtree: true });
+    });
+    await uploadTo(page, '#attach', write(f, 'big.bin', Buffer.alloc(20 * 1024 * 1024, 0x5a)));
+    await page.waitForFunction(() => document.querySelector('#attachments')?.textContent?.includes('ready'), {
+      timeout: 60_000,
+    });
+    expect(await page.evaluate(() => (window as unknown as { __sawProgress: boolean }).__sawProgress)).toBe(
+      true,
+    );
+    expect(await page.$('#attachments progress')).toBeNull();
+    expect(await textOf(page, '#attachments')).toContain('big.bin');
   });
 });
