@@ -3,7 +3,8 @@
  * landmarks Sello's content script looks for (extension/content/owa/landmarks.ts), modelled on what
  * OWA shows: a message list (role=listbox "Message list"), a reading pane (role=main "Reading Pane")
  * where an S/MIME item appears, as in OWA without Microsoft's S/MIME control, as an attachment chip
- * "smime.p7m", and a compose form (To, Cc, "Add a subject", a contenteditable "Message body", optionally
+ * "smime.p7m" (encrypted, opaque-signed) or "smime.p7s" (clear-signed), and a compose form (To, Cc, Bcc,
+ * "Add a subject", a contenteditable "Message body", optionally
  * with OWA's real "Message body, press Alt+F10 to exit").
  * Navigation is client-side (history.pushState to /mail/inbox/id/<id>), as in OWA.
  * The messages and their ids come from the Graph stand-in's mailbox. Like OWA, the compose form
@@ -22,6 +23,12 @@ export interface MessageSummary {
   subject: string;
   from: string;
   smime: boolean;
+  /**
+   * The attachment chip OWA shows without Microsoft's S/MIME control: smime.p7m for an
+   * application/pkcs7-mime item (encrypted or opaque-signed), smime.p7s for a clear-signed
+   * multipart/signed one (whose text OWA shows, with the signature as an attachment).
+   */
+  chip: 'smime.p7m' | 'smime.p7s' | null;
 }
 
 /** Only top-level headers: the fixture never shows a message's body (the real OWA would, for plain mail). */
@@ -30,11 +37,17 @@ function summarise(id: string, mime: Uint8Array | null, fallbackSubject: string)
   const head = (text.split(/\r?\n\r?\n/)[0] ?? '').replace(/\r?\n[ \t]+/g, ' ');
   const header = (name: string) => new RegExp(`^${name}:[ \\t]*(.*)$`, 'im').exec(head)?.[1]?.trim() ?? '';
   const type = header('content-type').toLowerCase();
+  const chip = /^application\/(x-)?pkcs7-mime/.test(type)
+    ? 'smime.p7m'
+    : /^multipart\/signed/.test(type)
+      ? 'smime.p7s'
+      : null;
   return {
     id,
     subject: header('subject') || fallbackSubject,
     from: header('from'),
-    smime: /application\/(x-)?pkcs7-mime|multipart\/signed/.test(type),
+    smime: chip !== null,
+    chip,
   };
 }
 
@@ -66,8 +79,8 @@ function showMessage(id) {
     note.textContent = 'This message can\u2019t be displayed because S/MIME isn\u2019t available.';
     const chip = document.createElement('div');
     chip.setAttribute('role', 'option');
-    chip.setAttribute('aria-label', 'smime.p7m 12 KB');
-    chip.textContent = 'smime.p7m';
+    chip.setAttribute('aria-label', m.chip + ' 12 KB');
+    chip.textContent = m.chip;
     parts.push(note, chip);
   }
   pane.replaceChildren(...parts);
@@ -78,7 +91,7 @@ function showCompose(draftId) {
   form.setAttribute('role', 'form');
   form.setAttribute('aria-label', 'Compose');
   const field = (label) => { const i = document.createElement('input'); i.setAttribute('aria-label', label); form.append(i); return i; };
-  const to = field('To'); field('Cc'); const subject = field('Add a subject');
+  const to = field('To'); field('Cc'); const bcc = field('Bcc'); const subject = field('Add a subject');
   const body = document.createElement('div');
   body.setAttribute('role', 'textbox');
   body.setAttribute('aria-label', COMPOSE_BODY_LABEL);
@@ -92,12 +105,12 @@ function showCompose(draftId) {
   // OWA saves the draft to the server as you type, unencrypted.
   const save = () => { clearTimeout(timer); timer = setTimeout(async () => {
     const r = await fetch('/api/drafts', { method: 'POST', headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ id, to: to.value, subject: subject.value, body: body.innerText }) });
+      body: JSON.stringify({ id, to: to.value, bcc: bcc.value, subject: subject.value, body: body.innerText }) });
     const j = await r.json();
     if (!id) { id = j.id; history.replaceState(null, '', '/mail/drafts/id/' + encodeURIComponent(id)); }
     document.body.dataset.draftSaved = id;
   }, 300); };
-  for (const e of [to, subject, body]) e.addEventListener('input', save);
+  for (const e of [to, bcc, subject, body]) e.addEventListener('input', save);
   pane.replaceChildren(form);
 }
 function route() {
@@ -203,12 +216,15 @@ export class OwaFixture {
     const body = JSON.parse(Buffer.from((await readBody(req, 1024 * 1024)).bytes).toString('utf8')) as {
       id: string | null;
       to: string;
+      bcc?: string;
       subject: string;
       body: string;
     };
     const mime = Buffer.from(
       [
         `To: ${body.to}`,
+        // A draft keeps its Bcc (only sending drops it from what recipients get).
+        ...(body.bcc ? [`Bcc: ${body.bcc}`] : []),
         `Subject: ${body.subject}`,
         `Message-ID: <${randomUUID()}@owa.standin>`,
         'MIME-Version: 1.0',
