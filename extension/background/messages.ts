@@ -28,7 +28,12 @@ export const draftSchema = v.strictObject({
   cc: v.pipe(v.array(ADDRESS), v.maxLength(500)),
   bcc: v.pipe(v.array(ADDRESS), v.maxLength(500)),
   subject: v.pipe(v.string(), v.maxLength(998)),
-  /** Sanitised by the compose frame (DOMPurify) and again in the worker before it is built into MIME. */
+  /**
+   * Sanitised by the compose frame (DOMPurify, formatting only) when it loads a draft and again when it
+   * collects the editor for saving or sending; only that frame may send drafts.save and compose.send
+   * (MESSAGE_ACCESS). The worker has no DOM to run DOMPurify in and does not sanitise again: it builds
+   * this into MIME as is, so it is only as clean as the frame made it.
+   */
   html: v.pipe(v.string(), v.maxLength(8 * 1024 * 1024)),
   /** The plain-text alternative, taken from the editor by the frame. */
   text: v.pipe(v.string(), v.maxLength(8 * 1024 * 1024)),
