@@ -5,8 +5,12 @@
 import type { CoreEnv } from '../env';
 import type { ErrorCode } from '../errors';
 import type { ChainValidator } from '../smime/verdict';
+import { parseCertificate, rsaKeyBits, subjectOf } from './certificate';
 import { createChainValidator } from './chain-validator';
+import { defaultPathPolicy } from './path-policy';
 import { certificateFacts, type CertificateFacts } from './lint-certificate-facts';
+
+const MIN_ANCHOR_RSA_BITS = defaultPathPolicy().minRsaBits;
 
 export type LintSeverity = 'error' | 'warning' | 'info';
 
@@ -100,6 +104,18 @@ export async function lintCertificate(
     );
 
   const anchors = options.anchors ?? [];
+  // Said on its own line too: path validation refuses such an anchor, and the reason belongs to the
+  // admin's anchor file rather than to the certificate being linted.
+  for (const der of anchors) {
+    const anchor = parseCertificate(der, 'trust anchor');
+    const bits = rsaKeyBits(anchor);
+    if (bits !== undefined && bits < MIN_ANCHOR_RSA_BITS)
+      add(
+        'warning',
+        'cert.weak-anchor',
+        `the trust anchor ${subjectOf(anchor)} has a ${bits}-bit RSA key (at least ${MIN_ANCHOR_RSA_BITS} expected)`,
+      );
+  }
   const validate =
     options.validateChain ?? (anchors.length > 0 ? createChainValidator({ anchors, env }) : undefined);
   if (validate) {

@@ -99,6 +99,20 @@ export async function checkPath(input: PathCheckInput): Promise<PathIssue[]> {
   let maxPathLength = n;
   let workingIssuer = anchor;
 
+  // The anchor's key signs the first certificate of every path it ends, so a small one weakens all
+  // of them: it is held to the same floor, and relaxed by the same switch, as any certificate's key.
+  const anchorBits = rsaKeyBits(anchor);
+  if (anchorBits !== undefined && anchorBits < policy.minRsaBits) {
+    const what = `The trust anchor ${subjectOf(anchor)} has a ${anchorBits}-bit RSA key`;
+    if (policy.allowWeakKeys)
+      issues.push({
+        code: 'path.weak-key-allowed',
+        message: `${what}; accepted only because weak keys are allowed.`,
+        severity: 'warning',
+      });
+    else error('path.weak-key', `${what}; at least ${policy.minRsaBits} bits are required.`);
+  }
+
   for (let i = 0; i < n; i++) {
     const cert = certs[i]!;
     const isLast = i === n - 1;
