@@ -27,8 +27,10 @@ export interface RevocationStatus {
 export type RevocationMode = 'off' | 'soft-fail' | 'hard-fail';
 
 /**
- * Where fetched CRLs and OCSP responses are kept until they expire. The extension backs it with
- * IndexedDB or chrome.storage; `createMemoryRevocationCache()` serves Node and tests.
+ * Where fetched CRLs and OCSP responses are kept until they expire. `createMemoryRevocationCache()`
+ * serves Node, tests and (for now) the extension, whose service worker keeps one for its lifetime:
+ * Chrome ends an idle worker, so the cache is lost then and the next validation fetches again. A
+ * persistent (IndexedDB) implementation only needs these two methods; docs/revocation.md.
  */
 export interface RevocationCache {
   get(key: string): Promise<CachedRevocationData | undefined>;
