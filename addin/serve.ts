@@ -5,7 +5,7 @@
  * the browser tests call it with `tls: null` on 127.0.0.1 (a secure context for IndexedDB and WebCrypto)
  * and put their own routes in front through `extraRoutes`.
  */
-import { createReadStream, existsSync, statSync } from 'node:fs';
+import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
 import {
   createServer as createHttpServer,
   type IncomingMessage,
@@ -34,8 +34,13 @@ export interface ServeOptions {
   dir?: string;
   host?: string;
   port?: number;
-  /** 'dev-certs' (default): office-addin-dev-certs' localhost certificate; null: plain HTTP. */
-  tls?: 'dev-certs' | { key: string | Buffer; cert: string | Buffer } | null;
+  /**
+   * 'dev-certs' (default): office-addin-dev-certs' localhost certificate, its CA installed and trusted
+   * for the user (what sideloading into Outlook needs); { generateInto: DIR }: office-addin-dev-certs
+   * makes a CA and a localhost certificate in DIR (reused when there) and installs nothing, so only a
+   * client given DIR/ca.crt trusts it; a key and certificate of your own; null: plain HTTP.
+   */
+  tls?: 'dev-certs' | { generateInto: string } | { key: string | Buffer; cert: string | Buffer } | null;
   /**
    * Hosts the pages may fetch from besides their own origin and the Microsoft 365 defaults
    * (DEFAULT_CONNECT: Graph, Entra, the upload-session host); sovereign clouds or stand-ins add theirs.
@@ -116,6 +121,20 @@ export function staticHandler(dir: string, csp: string) {
   };
 }
 
+/** office-addin-dev-certs' files in `dir`, made there when missing; the CA is not installed anywhere. */
+export async function generatedCertificates(dir: string): Promise<{ key: Buffer; cert: Buffer; ca: Buffer }> {
+  const files = {
+    ca: join(dir, 'ca.crt'),
+    cert: join(dir, 'localhost.crt'),
+    key: join(dir, 'localhost.key'),
+  };
+  if (!existsSync(files.ca) || !existsSync(files.cert) || !existsSync(files.key)) {
+    const { generateCertificates } = await import('office-addin-dev-certs');
+    await generateCertificates(files.ca, files.cert, files.key, 30, ['localhost', '127.0.0.1']);
+  }
+  return { key: readFileSync(files.key), cert: readFileSync(files.cert), ca: readFileSync(files.ca) };
+}
+
 export async function serveAddin(opts: ServeOptions = {}): Promise<RunningAddinServer> {
   const dir = opts.dir ?? ADDIN_DIST;
   if (!existsSync(join(dir, 'taskpane.html'))) {
@@ -139,6 +158,8 @@ export async function serveAddin(opts: ServeOptions = {}): Promise<RunningAddinS
     // Creates and trusts a localhost certificate on first use (may ask for confirmation on Windows/macOS).
     const { getHttpsServerOptions } = await import('office-addin-dev-certs');
     server = createHttpsServer(await getHttpsServerOptions(), handle);
+  } else if ('generateInto' in tls) {
+    server = createHttpsServer(await generatedCertificates(tls.generateInto), handle);
   } else server = createHttpsServer(tls, handle);
   await new Promise<void>((resolveListen, reject) => {
     server.once('error', reject);

@@ -8,10 +8,15 @@
  *   npm start                  build and run until Ctrl-C
  *   npm start -- --no-build    reuse extension/dist and addin/dist
  *   npm start -- --check       start, check every endpoint answers, print the summary and exit
+ *   npm start -- --addin-settings FILE
+ *                              serve FILE as the add-in's sello-settings.json (the administrator's
+ *                              settings, docs/addin.md) instead of the demo one written to
+ *                              .tmp/demo/addin-settings.json
  */
 import { execFileSync } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pemEncode } from '../shared/bytes';
@@ -24,7 +29,23 @@ import { describeDemoMailbox, startDemoMailbox } from '../test/stand-ins/demo-ma
 import { serveAddin } from '../addin/serve';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const args = new Set(process.argv.slice(2));
+const argv = process.argv.slice(2);
+const args = new Set(argv);
+const addinSettingsArg = argv.includes('--addin-settings')
+  ? argv[argv.indexOf('--addin-settings') + 1]
+  : undefined;
+if (args.has('--addin-settings') && (!addinSettingsArg || addinSettingsArg.startsWith('--'))) {
+  throw new Error('--addin-settings needs a file: npm start -- --addin-settings my-settings.json');
+}
+/** The text of a settings file that holds one JSON object (checked before anything starts). */
+function settingsObjectText(file: string): string {
+  const text = readFileSync(file, 'utf8');
+  const parsed: unknown = JSON.parse(text);
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))
+    throw new Error(`${file}: the add-in settings must be a JSON object`);
+  return text;
+}
+if (addinSettingsArg) settingsObjectText(resolve(addinSettingsArg));
 const check = args.has('--check');
 const port = (name: string, fallback: number) => Number(process.env[`SELLO_${name}_PORT`] ?? fallback);
 const DEMO = join(ROOT, '.tmp', 'demo');
@@ -47,10 +68,16 @@ if (!existsSync(keyFile)) {
 }
 const packedId = extensionIdFromPrivateKeyPem(readFileSync(keyFile, 'utf8'));
 
+const addinPort = port('ADDIN', 3000);
 const mailbox = await startDemoMailbox({
   dir: join(DEMO, 'pki'),
   extensionDir: join(ROOT, 'extension', 'dist'),
-  redirectUris: [`https://${packedId}.chromiumapp.org/`],
+  redirectUris: [
+    `https://${packedId}.chromiumapp.org/`,
+    // The add-in's sign-in dialog page (docs/addin.md, app registration), over HTTPS or the HTTP fallback.
+    `https://localhost:${addinPort}/auth-dialog.html`,
+    `http://localhost:${addinPort}/auth-dialog.html`,
+  ],
   ports: { entra: port('ENTRA', 8431), graph: port('GRAPH', 8432), owa: port('OWA', 8433) },
 });
 
@@ -80,18 +107,55 @@ const deployment = await buildDeployment({
 });
 const updateServer = await serveDirectory(join(DEMO, 'deploy'), updatePort);
 
+// The add-in's administrator settings (sello-settings.json next to its pages): the file given with
+// --addin-settings, or a demo one pointing at the demo mailbox's Graph and Entra and trusting its CA.
+const addinSettingsFile = addinSettingsArg ? resolve(addinSettingsArg) : join(DEMO, 'addin-settings.json');
+if (!addinSettingsArg) {
+  writeFileSync(
+    addinSettingsFile,
+    JSON.stringify(
+      {
+        graphUrl: mailbox.settings.graphUrl,
+        authorityUrl: mailbox.settings.authorityUrl,
+        graphTenantId: mailbox.settings.graphTenantId,
+        graphClientId: mailbox.settings.graphClientId,
+        trustAnchors: [readFileSync(mailbox.files.caPem, 'utf8')],
+      },
+      null,
+      2,
+    ),
+  );
+}
+/** Read on every request, so an edit to the file shows on the pane's next load. */
+const addinSettings = () => settingsObjectText(addinSettingsFile);
+
+const addinOptions = {
+  port: addinPort,
+  // Added to the Microsoft 365 defaults: sideloaded in real Outlook the pane still reaches Graph/Entra.
+  connectSources: [mailbox.graph.baseUrl, mailbox.graph.uploadBaseUrl, mailbox.entra.authority],
+  extraRoutes: (req: IncomingMessage, res: ServerResponse) => {
+    if (new URL(req.url ?? '/', 'http://x').pathname !== '/sello-settings.json') return false;
+    res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
+    res.end(addinSettings());
+    return true;
+  },
+};
 let addin: { url: string; close(): Promise<void> };
 let addinNote = '';
+const firstLine = (e: unknown) => (e instanceof Error ? e.message : String(e)).split('\n')[0];
 try {
-  addin = await serveAddin({
-    port: port('ADDIN', 3000),
-    connectSources: [mailbox.graph.baseUrl, mailbox.entra.authority],
-    tls: check ? null : 'dev-certs',
-  });
+  addin = await serveAddin({ ...addinOptions, tls: check ? null : 'dev-certs' });
 } catch (e) {
-  // office-addin-dev-certs may be unable to create or trust its certificate on this machine.
-  addinNote = ` (plain HTTP: the development certificate could not be set up: ${(e as Error).message.split('\n')[0]})`;
-  addin = await serveAddin({ port: port('ADDIN', 3000), connectSources: [mailbox.graph.baseUrl, mailbox.entra.authority], tls: null }); // prettier-ignore
+  // office-addin-dev-certs could not install or trust its CA here (e.g. no certutil on Linux): use
+  // certificates it generates without installing anything, and say which CA to trust by hand.
+  const certs = join(DEMO, 'addin-certs');
+  try {
+    addin = await serveAddin({ ...addinOptions, tls: { generateInto: certs } });
+    addinNote = ` (HTTPS, but the development CA is not trusted on this machine: ${firstLine(e)}. Trust ${join(certs, 'ca.crt')} in your browser or system to sideload, or run npx office-addin-dev-certs install)`;
+  } catch (e2) {
+    addin = await serveAddin({ ...addinOptions, tls: null });
+    addinNote = ` (plain HTTP, which Outlook refuses for sideloading: no development certificate could be made: ${firstLine(e2)})`;
+  }
 }
 
 const linuxPolicy = join(
@@ -109,6 +173,7 @@ log(
     `All policies:      ${join(DEMO, 'deploy/sello/policies')}`,
     `Add-in:            ${addin.url}taskpane.html${addinNote}`,
     `Add-in manifest:   ${join(ROOT, 'manifest.xml')} (sideload it: docs/addin.md)`,
+    `Add-in settings:   ${addinSettingsFile} (served as ${addin.url}sello-settings.json)`,
     '',
     describeDemoMailbox(mailbox),
     '',
@@ -123,7 +188,12 @@ async function stopAll(): Promise<void> {
 }
 
 if (check) {
-  const urls = [updateUrl, `${addin.url}taskpane.html`, `${mailbox.owa.url}/mail/inbox`];
+  const urls = [
+    updateUrl,
+    `${addin.url}taskpane.html`,
+    `${addin.url}sello-settings.json`,
+    `${mailbox.owa.url}/mail/inbox`,
+  ];
   let ok = true;
   for (const u of urls) {
     const res = await fetch(u).catch((e: unknown) => ({ ok: false, status: String(e) }));
@@ -132,6 +202,21 @@ if (check) {
   }
   const xml = await (await fetch(updateUrl)).text();
   ok &&= xml.includes(deployment.extensionId);
+  // The add-in has a client id to sign in with, and its CSP lets it reach Microsoft 365 and the demo.
+  const pane = await fetch(`${addin.url}taskpane.html`);
+  const csp = pane.headers.get('content-security-policy') ?? '';
+  const served = (await (await fetch(`${addin.url}sello-settings.json`)).json()) as {
+    graphClientId?: string;
+  };
+  const addinOk =
+    Boolean(served.graphClientId) &&
+    csp.includes('https://graph.microsoft.com') &&
+    csp.includes('https://login.microsoftonline.com') &&
+    csp.includes(mailbox.graph.baseUrl);
+  log(
+    `  ${addinOk ? 'ok  ' : 'FAIL'} add-in settings (graphClientId) and connect-src (Microsoft 365 + demo)`,
+  );
+  ok &&= addinOk;
   await stopAll();
   process.exitCode = ok ? 0 : 1;
 } else {
