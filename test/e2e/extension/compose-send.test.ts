@@ -387,4 +387,64 @@ describe('secure compose frame', () => {
     expect(await page.$('#attachments progress')).toBeNull();
     expect(await textOf(page, '#attachments')).toContain('big.bin');
   });
+
+  it('can be filled in and sent with the keyboard alone: Tab from field to field, Enter on Send', async () => {
+    await page.bringToFront();
+    await page.goto(`${s.origin}/frames/compose/index.html`);
+    await page.waitForSelector('body[data-ready]');
+    const visited: string[] = [];
+    /** Presses Tab until `id` has the focus (at most 12 times), noting every stop on the way. */
+    const tabTo = async (id: string) => {
+      for (let i = 0; i < 12; i++) {
+        await page.keyboard.press('Tab');
+        const at = await page.evaluate(() => document.activeElement?.id || document.activeElement?.tagName);
+        visited.push(at ?? '');
+        if (at === id) return;
+      }
+      throw new Error(`Tab never reached #${id}; stops: ${visited.join(' ')}`);
+    };
+    await tabTo('to');
+    await page.keyboard.type('bob@example.com');
+    await tabTo('subject');
+    await page.keyboard.type('Typed, not clicked');
+    await tabTo('body');
+    await page.keyboard.type('Sent from the keyboard.');
+    await tabTo('sign');
+    if (!(await page.$eval('#sign', (c) => (c as HTMLInputElement).checked)))
+      await page.keyboard.press('Space');
+    await tabTo('encrypt');
+    if (!(await page.$eval('#encrypt', (c) => (c as HTMLInputElement).checked)))
+      await page.keyboard.press('Space');
+    await tabTo('send');
+    // The stops come in reading order, and To, Cc, Bcc and Subject are each one Tab apart.
+    const order = ['to', 'cc', 'bcc', 'subject', 'body', 'attach', 'sign', 'encrypt', 'send'];
+    expect(visited.filter((v) => order.includes(v))).toEqual(order);
+    expect(visited.slice(visited.indexOf('to'), visited.indexOf('subject') + 1)).toEqual([
+      'to',
+      'cc',
+      'bcc',
+      'subject',
+    ]);
+    const before = server.received.length;
+    await page.$eval('#notice', (n) => (n.textContent = ''));
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(
+      () => {
+        const t = document.querySelector('#notice')?.textContent ?? '';
+        return t !== '' && !t.endsWith('…');
+      },
+      { timeout: 30_000 },
+    );
+    expect(await textOf(page, '#notice')).toBe('Sent, signed and encrypted.');
+    expect(server.received).toHaveLength(before + 1);
+    const mime = write(f, 'sent-keyboard.eml', server.received.at(-1)!.body);
+    const inner = write(
+      f,
+      'sent-keyboard-inner.eml',
+      openssl(['cms', '-decrypt', '-in', mime, '-recip', f.bob.cert, '-inkey', f.bob.key]),
+    );
+    expect(openssl(['cms', '-verify', '-in', inner, '-CAfile', f.caPem]).toString('latin1')).toContain(
+      'Sent from the keyboard.',
+    );
+  });
 });

@@ -253,6 +253,28 @@ describe('secure read frame', () => {
     expect(readFileSync(join(downloads, 'report.pdf'))).toEqual(pdf);
   });
 
+  it('saves an attachment with the keyboard alone: Tab to its Save button, Enter', async () => {
+    // The message of the test above is still open.
+    expect(await textOf(page, '#attachments')).toContain('report.pdf');
+    const downloads = mkdtempSync(join(tmpdir(), 'sello-dl-keys-'));
+    const cdp = await page.createCDPSession();
+    await cdp.send('Browser.setDownloadBehavior', { behavior: 'allow', downloadPath: downloads });
+    await page.bringToFront();
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    const stops: string[] = [];
+    for (let i = 0; i < 20; i++) {
+      await page.keyboard.press('Tab');
+      const label = await page.evaluate(() => document.activeElement?.getAttribute('aria-label') ?? '');
+      stops.push(label);
+      if (label === 'Save report.pdf') break;
+    }
+    expect(stops.at(-1), `Tab stops: ${stops.join(' | ')}`).toBe('Save report.pdf');
+    await page.keyboard.press('Enter');
+    for (let i = 0; i < 50 && !existsSync(join(downloads, 'report.pdf')); i++)
+      await new Promise((r) => setTimeout(r, 100));
+    expect(readFileSync(join(downloads, 'report.pdf'))).toEqual(Buffer.from('%PDF-1.4 fake report\n'));
+  });
+
   it('says when From does not match the signer', async () => {
     const msg = signedMessage(f, f.carol, f.alice, 'Spoof', 'I am the boss.').replace(
       /^From: carol@example.com/m,
