@@ -638,4 +638,56 @@ describe('Outlook on the web with Sello', () => {
     expect(views.good!.reply.join('\n')).toContain('overlay-compose');
     expect(await pageHtml()).not.toContain(SECRET);
   });
+
+  it('keeps the token while the keys are locked: Open and Reply finish in Sello’s frame after unlocking there', async () => {
+    const options = await openPage(s, 'options');
+    const set = await send(options, {
+      type: 'keystore.set-passphrase',
+      current: null,
+      next: 'correct horse battery',
+    });
+    if (!set.ok) throw new Error(`set-passphrase: ${JSON.stringify(set.error)}`);
+    expect((await send(options, { type: 'keystore.lock' })).ok).toBe(true);
+    const secret = 'Locked-keys e2e: the audit starts Monday';
+    const id = graph.addMessage(
+      new Uint8Array(Buffer.from(encryptedMessage(f, f.carol, f.alice, 'Audit', secret, true), 'latin1')),
+      'Audit',
+    );
+    await page.bringToFront();
+    await page.click('#refresh');
+    await clickSettled(`[role="option"][data-id="${id}"]`);
+    await page.waitForSelector(`[data-sello="banner"][data-message-id="${id}"]`);
+    await clickSettled('[data-sello="open"]');
+    const read = await frameOf('read');
+    await read.waitForFunction(() => !(document.querySelector('#unlock-form') as HTMLFormElement).hidden);
+    expect(await page.$eval('[data-sello="banner-status"]', (e) => e.textContent)).toBe('');
+    await read.type('#unlock-passphrase', 'correct horse battery');
+    await read.click('#unlock-form button[type=submit]');
+    await read.waitForSelector('body[data-opened="true"]', { timeout: 30_000 });
+    expect(await read.childFrames()[0]!.evaluate(() => document.body.innerText)).toContain(secret);
+    // Fetched once: the retry after unlocking used the message the token already held.
+    expect(
+      graph.requests.filter((r) => decodeURIComponent(r.path) === `/v1.0/me/messages/${id}/$value`).length,
+    ).toBe(1);
+
+    expect((await send(options, { type: 'keystore.lock' })).ok).toBe(true);
+    await options.close();
+    await clickSettled('[data-sello="close"]');
+    await clickSettled('[data-sello="reply"]');
+    let compose: Frame | undefined;
+    for (let i = 0; i < 200 && !compose; i++) {
+      compose = page.frames().find((x) => x.url().includes('/frames/compose/'));
+      if (!compose) await new Promise((r) => setTimeout(r, 50));
+    }
+    await compose!.waitForFunction(
+      () => !(document.querySelector('#unlock-form') as HTMLFormElement).hidden,
+      { timeout: 20_000 },
+    );
+    await compose!.type('#unlock-passphrase', 'correct horse battery');
+    await compose!.click('#unlock-form button[type=submit]');
+    await compose!.waitForSelector('body[data-ready]', { timeout: 30_000 });
+    expect(await compose!.$eval('#body', (e) => (e as HTMLElement).innerText)).toContain(secret);
+    expect(await compose!.$eval('#to', (e) => (e as HTMLInputElement).value)).toBe('carol@example.com');
+    expect(await pageHtml()).not.toContain(secret);
+  });
 });
