@@ -318,6 +318,15 @@ describe('the source', () => {
     expect(graph).not.toMatch(/method: 'PATCH'/);
   });
 
+  it('acts in the OWA page on trusted clicks only: every listener goes through onUserClick, which checks isTrusted', () => {
+    const content = files(join(ROOT, 'extension/content/owa'), /\.ts$/).map(read).join('\n');
+    const listeners = [...content.matchAll(/addEventListener\(\s*'(\w+)'/g)].map((m) => m[1]);
+    // One click listener (inside onUserClick) and the navigation listener; no keydown/pointer paths.
+    expect(listeners.sort()).toEqual(['click', 'popstate']);
+    expect(content).toMatch(/function onUserClick[^]*?if \(!event\.isTrusted\) return;/);
+    expect(content).not.toMatch(/\.onclick\s*=/);
+  });
+
   it('drops unlocked keys after the idle time', () => {
     const keystore = read(join(ROOT, 'extension/background/keystore.ts'));
     expect(keystore).toMatch(/setTimeout\(lock,/);
