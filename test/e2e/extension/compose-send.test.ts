@@ -3,10 +3,12 @@
  * 127.0.0.1; OpenSSL then decrypts and verifies exactly what was sent.
  */
 import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { issuePerson, makeFixtures, openssl, write, type Fixtures } from './fixtures';
+import { issuePerson, makeFixtures, openssl, revokeAndMakeCrl, write, type Fixtures } from './fixtures';
 import {
   axeViolations,
   close,
@@ -364,6 +366,52 @@ describe('secure compose frame', () => {
     const status = await textOf(page, '#to-status');
     expect(status).toContain('bob@example.com: certificate found');
     expect(status).toContain('eve@example.com: certificate not trusted (issued by CN=Eve)');
+  });
+
+  it('blocks a recipient whose certificate its CA revoked (CRL fetched from 127.0.0.1)', async () => {
+    // Runs after the trust anchor was set above: revocation is checked on a path to an anchor.
+    let crl = Buffer.alloc(0);
+    let crlFetches = 0;
+    const crlServer = createServer((_req, res) => {
+      crlFetches++;
+      res.writeHead(200, { 'Content-Type': 'application/pkix-crl' }).end(crl);
+    });
+    await new Promise<void>((r) => crlServer.listen(0, '127.0.0.1', r));
+    try {
+      const url = `http://127.0.0.1:${(crlServer.address() as AddressInfo).port}/ca.crl`;
+      const rita = issuePerson(f.dir, f.p12Password, 'rita', 'Rita Revoked', {
+        validity: { start: '20250101000000Z', end: '20350101000000Z' },
+        crlUrl: url,
+      });
+      crl = revokeAndMakeCrl(f.dir, 'rita');
+      const options = await openPage(s, 'options');
+      const imported = await send(options, {
+        type: 'recipients.import',
+        file: b64(rita.cer),
+        fileName: 'rita.cer',
+      });
+      await options.close();
+      expect(imported.ok).toBe(true);
+      await page.bringToFront();
+      await page.goto(`${s.origin}/frames/compose/index.html`);
+      await page.waitForSelector('body[data-ready]');
+      await setField('#to', 'rita@example.com');
+      await page.waitForFunction(
+        () => document.querySelector('#to-status li[data-state]')?.textContent?.startsWith('rita@'),
+        { timeout: 20_000 },
+      );
+      expect(await page.$eval('#to-status li', (li) => li.getAttribute('data-state'))).toBe('revoked');
+      expect(await textOf(page, '#to-status')).toBe(
+        'rita@example.com: certificate revoked (issued by CN=Sello E2E Root CA, O=Sello Tests)',
+      );
+      await setChecked('#encrypt', true);
+      expect(await textOf(page, '#blockers')).toBe(
+        'Encryption is blocked by: rita@example.com (certificate revoked)',
+      );
+      expect(crlFetches).toBeGreaterThan(0);
+    } finally {
+      await new Promise((r) => crlServer.close(r));
+    }
   });
 
   it('shows a progress bar while a 20 MB attachment is read, before it is ready', async () => {

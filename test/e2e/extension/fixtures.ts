@@ -82,7 +82,7 @@ export function issuePerson(
   p12Password: string,
   name: string,
   cn: string,
-  opts: { email?: string; validity?: Validity } = {},
+  opts: { email?: string; validity?: Validity; crlUrl?: string } = {},
 ): Person {
   const p = (f: string) => join(dir, f);
   const email = opts.email ?? `${name}@example.com`;
@@ -95,6 +95,7 @@ export function issuePerson(
       `subjectAltName=email:${email}`,
       'subjectKeyIdentifier=hash',
       'authorityKeyIdentifier=keyid',
+      ...(opts.crlUrl ? [`crlDistributionPoints=URI:${opts.crlUrl}`] : []),
     ].join('\n'),
   );
   openssl([
@@ -177,6 +178,7 @@ function issueDated(dir: string, name: string, validity: Validity): void {
   const db = p(`${name}-ca-db`);
   mkdirSync(db, { recursive: true });
   writeFileSync(join(db, 'index.txt'), '');
+  writeFileSync(join(db, 'crlnumber'), '01\n');
   writeFileSync(join(db, 'serial'), `${randomBytes(8).toString('hex').toUpperCase()}\n`);
   writeFileSync(
     join(db, 'ca.cnf'),
@@ -190,6 +192,8 @@ function issueDated(dir: string, name: string, validity: Validity): void {
       'default_md = sha256',
       'policy = any',
       'unique_subject = no',
+      `crlnumber = ${join(db, 'crlnumber')}`,
+      'default_crl_days = 30',
       'copy_extensions = none',
       '[any]',
       'commonName = supplied',
@@ -338,4 +342,17 @@ export function write(f: Fixtures, name: string, content: string | Buffer): stri
 
 export function read(path: string): Buffer {
   return readFileSync(path);
+}
+
+/**
+ * Revokes a certificate issued with `validity` (so it is in its `openssl ca` database) and returns the
+ * CA's CRL listing it, DER, as a CRL distribution point serves it.
+ */
+export function revokeAndMakeCrl(dir: string, name: string): Buffer {
+  const p = (f: string) => join(dir, f);
+  const cnf = join(p(`${name}-ca-db`), 'ca.cnf');
+  const ca = ['-config', cnf, '-cert', p('ca.pem'), '-keyfile', p('ca.key')];
+  openssl(['ca', ...ca, '-revoke', p(`${name}.pem`), '-crl_reason', 'keyCompromise']);
+  openssl(['ca', ...ca, '-gencrl', '-out', p(`${name}-crl.pem`)]);
+  return openssl(['crl', '-in', p(`${name}-crl.pem`), '-outform', 'DER']);
 }
