@@ -6,7 +6,11 @@ import {
   encodeBase64Lines,
   encodeQuotedPrintable,
 } from '../../../shared/mime';
-import { encodeBase64LineChunks } from '../../../shared/mime/transfer-encoding';
+import {
+  base64LinesLength,
+  encodeBase64LineChunks,
+  encodeBase64LinesInto,
+} from '../../../shared/mime/transfer-encoding';
 import { concatBytes, equalBytes, fromUtf8, utf8 } from '../../../shared/bytes';
 
 /** What quoted-printable text mode promises: the same bytes, with every line end as CRLF. */
@@ -94,6 +98,23 @@ describe('base64 in chunks', () => {
       const pieces = sizes.map((n, k) => bytes(n, k));
       const expected = encodeBase64Lines(concatBytes(...pieces));
       expect(equalBytes(joined(pieces), expected), sizes.join('+')).toBe(true);
+    }
+  });
+
+  it('writes the same lines at an odd or even output offset, for every input length mod 3', () => {
+    for (const n of [0, 1, 2, 56, 57, 58, 114, 1000, 1001, 1002]) {
+      const input = bytes(n, 3);
+      const expected = latin1(encodeBase64Lines(input));
+      expect(expected).toBe(
+        Buffer.from(input)
+          .toString('base64')
+          .replace(/.{76}(?=.)/g, '$&\r\n'),
+      );
+      for (const offset of [0, 1, 2, 3]) {
+        const out = new Uint8Array(offset + base64LinesLength(n) + 1);
+        const end = encodeBase64LinesInto(input, out, offset);
+        expect(latin1(out.subarray(offset, end)), `${n} at ${offset}`).toBe(expected);
+      }
     }
   });
 
