@@ -33,7 +33,14 @@ beforeAll(async () => {
   const policy = {
     '3rdparty': {
       extensions: {
-        [unpackedExtensionId(DIST)]: { alwaysSign: true, autoLockMinutes: 5, graphClientId: 'not-a-guid' },
+        [unpackedExtensionId(DIST)]: {
+          alwaysSign: true,
+          autoLockMinutes: 5,
+          // Refused by Chromium itself (the schema's GUID pattern): the value never reaches Sello.
+          graphClientId: 'not-a-guid',
+          // Passes Chromium's schema (it has no maxItems) but not Sello's own validation (16 at most).
+          senderCertificateAttributesToDisplay: Array.from({ length: 17 }, () => 'O'),
+        },
       },
     },
   };
@@ -69,10 +76,11 @@ describe('administrator policy', () => {
     }
     expect(view?.values.alwaysSign).toBe(true);
     expect(view?.locked.sort()).toEqual(['alwaysSign', 'autoLockMinutes']);
-    // Chromium already drops values its schema refuses; what the schema cannot say (a GUID pattern)
-    // Sello's own validation reports, and the value does not apply.
-    expect(view?.managedIssues.map((i) => i.field)).toEqual(['graphClientId']);
+    // Chromium drops values its schema refuses (the GUID pattern): not applied, not locked. What the
+    // schema cannot say (a list's length) Sello's own validation reports, and the value does not apply.
     expect(view?.values.graphClientId).toBe('');
+    expect(view?.managedIssues.map((i) => i.field)).toEqual(['senderCertificateAttributesToDisplay']);
+    expect(view?.values.senderCertificateAttributesToDisplay).toEqual([]);
     const refused = await send(page, { type: 'settings.set', key: 'alwaysSign', value: false });
     expect(refused).toMatchObject({ ok: false, error: { code: 'policy.locked' } });
 
@@ -82,7 +90,7 @@ describe('administrator policy', () => {
     expect(row).toContain('Set by your organisation');
     expect(await page.$eval('#setting-alwaysSign', (i) => (i as HTMLInputElement).disabled)).toBe(true);
     expect(await textOf(page, '#settings')).toContain(
-      "Some of your organisation's settings could not be applied: graphClientId",
+      "Some of your organisation's settings could not be applied: senderCertificateAttributesToDisplay",
     );
     await screenshot(page, 'options-managed');
   });
