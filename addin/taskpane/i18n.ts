@@ -19,6 +19,7 @@ const en = {
   'read.content': 'Message content',
   'status.label': 'Security status',
   'status.signedBy': 'Signed by {0}.',
+  'status.signerAttributes': 'Certificate: {0}',
   'status.notSigned': 'Not signed.',
   'status.signatureInvalid': 'The signature of {0} is not valid: the message was changed or damaged.',
   'status.signedWeak': 'Signed by {0} with a weak algorithm ({1}); not counted as valid.',
@@ -29,6 +30,8 @@ const en = {
   'status.fromMismatch': 'The sender {0} does not match the certificate ({1}).',
   'status.coverageWhole': 'The signature covers the whole message.',
   'status.coveragePartial': 'Only part of the message is signed ({0}); unsigned: {1}.',
+  'status.signedPartNotShown':
+    'The signed part ({0}) is not displayed: nothing shown below is covered by the signature.',
   'status.encrypted': 'Encrypted ({0}, {1}).',
   'status.notEncrypted': 'Not encrypted.',
   'status.integrity': 'The encryption protects against changes.',
@@ -92,6 +95,7 @@ const es: Record<Key, string> = {
   'read.content': 'Contenido del mensaje',
   'status.label': 'Estado de seguridad',
   'status.signedBy': 'Firmado por {0}.',
+  'status.signerAttributes': 'Certificado: {0}',
   'status.notSigned': 'Sin firma.',
   'status.signatureInvalid': 'La firma de {0} no es válida: el mensaje se modificó o está dañado.',
   'status.signedWeak': 'Firmado por {0} con un algoritmo débil ({1}); no se considera válido.',
@@ -102,6 +106,8 @@ const es: Record<Key, string> = {
   'status.fromMismatch': 'El remitente {0} no coincide con el certificado ({1}).',
   'status.coverageWhole': 'La firma cubre todo el mensaje.',
   'status.coveragePartial': 'Solo una parte del mensaje está firmada ({0}); sin firmar: {1}.',
+  'status.signedPartNotShown':
+    'La parte firmada ({0}) no se muestra: nada de lo que se ve abajo está cubierto por la firma.',
   'status.encrypted': 'Cifrado ({0}, {1}).',
   'status.notEncrypted': 'Sin cifrar.',
   'status.integrity': 'El cifrado protege contra modificaciones.',

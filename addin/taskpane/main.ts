@@ -98,7 +98,9 @@ async function startRead(): Promise<void> {
       return;
     }
     notice(outcome.raw.restricted ? 'read.restricted' : 'read.heading');
-    renderStatusBar(byId('status-bar'), outcome.verdict);
+    renderStatusBar(byId('status-bar'), outcome.verdict, {
+      attributesToDisplay: settings.values.senderCertificateAttributesToDisplay,
+    });
     const { removedRemote } = showContent(
       byId<HTMLIFrameElement>('content'),
       outcome.parts,

@@ -65,6 +65,32 @@ describe('read status bar', () => {
     ]);
   });
 
+  it('shows the certificate attributes senderCertificateAttributesToDisplay asks for, after the signer', () => {
+    const lines = statusLines(verdict(), { attributesToDisplay: ['O', 'email', 'OU'] });
+    expect(lines[1]).toEqual({ level: 'info', text: 'Certificate: O: Example; email: alice@example.test' });
+    expect(statusLines(verdict()).some((l) => l.text.startsWith('Certificate:'))).toBe(false);
+    setLanguage('es');
+    expect(statusLines(verdict(), { attributesToDisplay: ['O'] })[1]!.text).toBe('Certificado: O: Example');
+  });
+
+  it('lists a signature the core set aside, and does not count its signer', () => {
+    const lines = statusLines(
+      verdict({
+        layers: [
+          {
+            kind: 'signed',
+            form: 'opaque',
+            coveredPath: '',
+            signers: [signer],
+            ignored: 'signature over ciphertext',
+          },
+        ],
+      }),
+    ).map((l) => l.text);
+    expect(lines[0]).toBe('Not signed.');
+    expect(lines).toContain('Another signature was not counted: signature over ciphertext');
+  });
+
   it('flags a From that is not the signer and a signature that does not verify', () => {
     const mismatch = statusLines(verdict({ fromMatchesSigner: false, from: ['mallory@example.test'] }));
     expect(mismatch.find((l) => l.level === 'bad')?.text).toContain('mallory@example.test does not match');
