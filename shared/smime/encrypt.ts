@@ -46,7 +46,8 @@ export async function encryptMessage(
 
 /**
  * `encryptMessage` as its total length and the chunks that make it up, produced as they are consumed
- * (the base64 of the EnvelopedData about 1 MiB at a time), for a writer that passes each one on.
+ * (the base64 of the EnvelopedData about 1 MiB at a time), for a writer that passes each one on. A
+ * chunk is only valid until the next is taken: the base64 chunks share one buffer.
  */
 export async function encryptMessageChunks(
   message: Uint8Array,
