@@ -192,14 +192,14 @@ describe('Outlook on the web with Sello', () => {
 
   it('composes signed and encrypted from the OWA form, warns about and deletes the plaintext server draft, sends through Graph', async () => {
     await page.click('#new-mail');
-    await page.waitForSelector('[aria-label="Message body"]');
+    await page.waitForSelector('[role="textbox"][aria-label^="Message body"]');
     await page.waitForSelector('[data-sello="compose-bar"]');
     expect(await page.$eval('[data-sello="compose-hint"]', (e) => e.textContent)).toContain(
       'Write it in Sello from the start',
     );
     await page.type('[aria-label="To"]', 'bob@example.com');
     await page.type('[aria-label="Add a subject"]', 'Q3 numbers');
-    await page.type('[aria-label="Message body"]', TYPED);
+    await page.type('[role="textbox"][aria-label^="Message body"]', TYPED);
     await page.waitForFunction(
       (typed) =>
         location.pathname.startsWith('/mail/drafts/id/') &&

@@ -140,11 +140,7 @@ const shell = (composeBodyLabel: string) => `<!doctype html>
 export const OWA_COMPOSE_BODY_LABEL = 'Message body, press Alt+F10 to exit';
 
 export interface OwaFixtureOptions {
-  /**
-   * The compose body's aria-label. Defaults to the bare "Message body" because
-   * test/e2e/owa/owa-graph.test.ts selects the field by that exact label; pass OWA_COMPOSE_BODY_LABEL
-   * to get what real OWA shows.
-   */
+  /** The compose body's aria-label; defaults to what real OWA shows (OWA_COMPOSE_BODY_LABEL). */
   composeBodyLabel?: string;
 }
 
@@ -161,7 +157,7 @@ export class OwaFixture {
     private readonly graph: GraphStandIn,
     options: OwaFixtureOptions = {},
   ) {
-    this.composeBodyLabel = options.composeBodyLabel ?? 'Message body';
+    this.composeBodyLabel = options.composeBodyLabel ?? OWA_COMPOSE_BODY_LABEL;
   }
 
   /** The host:port to put into Sello's "additional OWA hosts" setting. */
