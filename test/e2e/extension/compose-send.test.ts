@@ -370,7 +370,7 @@ describe('secure compose frame', () => {
 
   it('blocks a recipient whose certificate its CA revoked (CRL fetched from 127.0.0.1)', async () => {
     // Runs after the trust anchor was set above: revocation is checked on a path to an anchor.
-    let crl = Buffer.alloc(0);
+    let crl: Buffer = Buffer.alloc(0);
     let crlFetches = 0;
     const crlServer = createServer((_req, res) => {
       crlFetches++;
