@@ -7,6 +7,7 @@
  */
 import { fromBase64 } from '../../shared/bytes';
 import { SelloError } from '../../shared/errors';
+import { contentIdsFor, inlineMediaType } from './inline-images';
 
 export class HostError extends SelloError {
   constructor(
@@ -108,7 +109,8 @@ export async function readDraft(): Promise<DraftContents> {
   const text = await hostCall<string>((cb) => item.body.getAsync(Office.CoercionType.Text, cb));
   const list = await hostCall<Office.AttachmentDetailsCompose[]>((cb) => item.getAttachmentsAsync(cb));
   const attachments: DraftContents['attachments'] = [];
-  for (const a of list) {
+  const contentIds = contentIdsFor(list, html);
+  for (const [i, a] of list.entries()) {
     // Cloud attachments are links, not content; Sello cannot sign or encrypt what it cannot read.
     if (a.attachmentType === Office.MailboxEnums.AttachmentType.Cloud) {
       throw new SelloError(
@@ -122,12 +124,14 @@ export async function readDraft(): Promise<DraftContents> {
     if (content.format !== Office.MailboxEnums.AttachmentContentFormat.Base64) {
       throw new SelloError('message.attachment-format', `"${a.name}" cannot be read as a file.`);
     }
+    const contentId = contentIds[i];
     attachments.push({
       name: a.name,
-      // AttachmentDetailsCompose carries no media type; the MIME builder may refine it from the name.
-      type: 'application/octet-stream',
+      // AttachmentDetailsCompose carries no media type: an inline image's comes from its name.
+      type: contentId ? inlineMediaType(a.name) : 'application/octet-stream',
       data: fromBase64(content.content),
       inline: a.isInline,
+      ...(contentId ? { contentId } : {}),
     });
   }
   return { to: addresses(to), cc: addresses(cc), bcc: addresses(bcc), subject, html, text, attachments };

@@ -1,6 +1,6 @@
 /**
  * The add-in honours the administrator's settings (sello-settings.json) as the extension does, and
- * keeps what it promises about keys at rest and Office.js: real Chromium against the Outlook host,
+ * keeps what it promises about keys at rest, Office.js and inline images: real Chromium against the Outlook host,
  * Graph and Entra stand-ins; every message Sello sends is taken apart with the openssl command line.
  */
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
@@ -397,6 +397,52 @@ describe('the add-in keeps keys sealed and Office.js local', () => {
     const frame = page.frames().find((f) => f.parentFrame() === page.mainFrame())!;
     expect(await frame.$eval('body', (b) => b.textContent)).toContain('The real content');
     expect(s.graph.requests.some((r) => r.path.endsWith('/$value') && r.status === 200)).toBe(true);
+    await page.close();
+  });
+});
+
+describe('compose: inline images keep their Content-ID', () => {
+  const png = Buffer.from(
+    'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
+    'base64',
+  );
+
+  it.each([
+    [
+      'the host reports contentId (Outlook on the web)',
+      'logo.png@01DA2B3C',
+      { contentId: 'logo.png@01DA2B3C' },
+    ],
+    ['the host has no contentId (classic Outlook): taken from the body', 'logo.png@01DA2B3C', {}],
+  ])('%s: the image goes inline in multipart/related, which openssl verifies', async (_, cid, extra) => {
+    const base = composeScenario();
+    const page = await composePane(
+      {
+        ...base,
+        compose: {
+          ...base.compose,
+          html: `<p>Our logo: <img src="cid:${cid}" alt="logo"></p>`,
+          attachments: [
+            ...base.compose.attachments,
+            { id: 'img1', name: 'logo.png', base64: png.toString('base64'), isInline: true, ...extra },
+          ],
+        },
+      },
+      [],
+    );
+    await page.click('#opt-encrypt');
+    await sendAndWait(page);
+    writeFileSync(join(work, 'inline.eml'), s.graph.sent[0]!.mime);
+    const content = openssl(['cms', '-verify', '-in', 'inline.eml', '-CAfile', ca.cert.certPath]).toString(
+      'latin1',
+    );
+    expect(content).toMatch(/multipart\/related;[^\r\n]*\btype="?text\/html/i);
+    const image = /Content-Type: image\/png[^]*?\r\n\r\n/i.exec(content)?.[0] ?? '';
+    expect(image).toContain(`Content-ID: <${cid}>`);
+    expect(image).toMatch(/Content-Disposition: inline/i);
+    expect(content).toContain(`src="cid:${cid}"`);
+    // The ordinary attachment stays one.
+    expect(content).toMatch(/Content-Disposition: attachment;[^\r\n]*figures\.csv/i);
     await page.close();
   });
 });

@@ -79,7 +79,7 @@ export interface DraftScenario {
   subject: string;
   html: string;
   text: string;
-  attachments: { id: string; name: string; base64: string; isInline: boolean }[];
+  attachments: { id: string; name: string; base64: string; isInline: boolean; contentId?: string }[];
 }
 
 export const composeScenario = (

@@ -48,7 +48,8 @@ interface Scenario {
     subject: string;
     html: string;
     text: string;
-    attachments: { id: string; name: string; base64: string; isInline: boolean }[];
+    /** contentId: what AttachmentDetailsCompose.contentId reports (absent on hosts without it). */
+    attachments: { id: string; name: string; base64: string; isInline: boolean; contentId?: string }[];
   };
   /** Method name -> the error its AsyncResult reports instead of succeeding. */
   failures?: Record<string, HostError>;
@@ -151,6 +152,7 @@ type Cb<T> = (r: AsyncResultLike<T>) => void;
             name: a.name,
             attachmentType: 'file',
             isInline: a.isInline,
+            ...(a.contentId !== undefined ? { contentId: a.contentId } : {}),
             size: Math.floor((a.base64.length * 3) / 4),
           })),
         ),
