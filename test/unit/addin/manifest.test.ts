@@ -68,6 +68,20 @@ describe('manifest.xml', () => {
     expect(doc.documentElement.getAttributeNS(NS.xsi, 'type')).toBe('MailApp');
   });
 
+  it('asks for Mailbox 1.12 on the VersionOverrides with the OnMessageSend launch event, 1.8 on the outer one', () => {
+    const minimum = (vo: Element, ns: string) =>
+      all(NS.bt, 'Sets', all(ns, 'Requirements', vo)[0]!)[0]!.getAttribute('DefaultMinVersion');
+    const outer = all(NS.vo10, 'VersionOverrides')[0]!;
+    const inner = all(NS.vo11, 'VersionOverrides')[0]!;
+    // Microsoft's Smart Alerts walkthrough: OnMessageSend came with Mailbox 1.12; older hosts use 1.0.
+    expect(minimum(inner, NS.vo11)).toBe('1.12');
+    expect(all(NS.vo11, 'LaunchEvent', inner).some((e) => e.getAttribute('Type') === 'OnMessageSend')).toBe(
+      true,
+    );
+    expect(minimum(outer, NS.vo10)).toBe('1.8');
+    expect(all(NS.vo10, 'ExtensionPoint', outer).map(xsiType)).not.toContain('LaunchEvent');
+  });
+
   it('nests VersionOverrides 1.1 inside 1.0', () => {
     const outer = all(NS.vo10, 'VersionOverrides');
     expect(outer.map(xsiType)).toEqual(['VersionOverridesV1_0']);
