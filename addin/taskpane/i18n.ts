@@ -33,6 +33,7 @@ const en = {
   'status.signedPartNotShown':
     'The signed part ({0}) is not displayed: nothing shown below is covered by the signature.',
   'status.encrypted': 'Encrypted ({0}, {1}).',
+  'status.encryptedNotOpened': 'Encrypted, and none of your keys could open it.',
   'status.notEncrypted': 'Not encrypted.',
   'status.integrity': 'The encryption protects against changes.',
   'status.noIntegrity': 'Encrypted without a signature: changes to the message would not be detected.',
@@ -109,6 +110,7 @@ const es: Record<Key, string> = {
   'status.signedPartNotShown':
     'La parte firmada ({0}) no se muestra: nada de lo que se ve abajo está cubierto por la firma.',
   'status.encrypted': 'Cifrado ({0}, {1}).',
+  'status.encryptedNotOpened': 'Cifrado, y ninguna de sus claves ha podido abrirlo.',
   'status.notEncrypted': 'Sin cifrar.',
   'status.integrity': 'El cifrado protege contra modificaciones.',
   'status.noIntegrity': 'Cifrado sin firma: no se detectarían cambios en el mensaje.',

@@ -27,6 +27,7 @@ const KEYS: Record<StatusId, MessageKey> = {
   signedPartNotShown: 'status.signedPartNotShown',
   notEncrypted: 'status.notEncrypted',
   encrypted: 'status.encrypted',
+  encryptedNotOpened: 'status.encryptedNotOpened',
   integrityProtected: 'status.integrity',
   notIntegrityProtected: 'status.noIntegrity',
   ignored: 'status.ignored',

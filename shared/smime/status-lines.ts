@@ -23,6 +23,7 @@ export type StatusId =
   | 'signedPartNotShown'
   | 'notEncrypted'
   | 'encrypted'
+  | 'encryptedNotOpened'
   | 'integrityProtected'
   | 'notIntegrityProtected'
   | 'ignored';
@@ -156,7 +157,10 @@ export function statusLines(v: StatusVerdict, o: StatusOptions = {}): StatusLine
 
   if (encrypted.length === 0) add('info', 'notEncrypted');
   for (const e of encrypted) {
-    add(e.weak ? 'warn' : 'ok', 'encrypted', CIPHERS[e.contentCipher] ?? e.contentCipher, e.keyManagement);
+    // Not opened: the core says nothing of the cipher then ('unknown'), and neither does the bar.
+    if (e.contentCipher === 'unknown') add('bad', 'encryptedNotOpened');
+    else
+      add(e.weak ? 'warn' : 'ok', 'encrypted', CIPHERS[e.contentCipher] ?? e.contentCipher, e.keyManagement);
     // A layer that could not be decrypted protected nothing the user sees (e.g. a failed GCM tag).
     if (e.integrityProtected && e.contentCipher !== 'unknown') add('ok', 'integrityProtected');
     else if (!good) add('warn', 'notIntegrityProtected');

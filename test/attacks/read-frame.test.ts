@@ -251,6 +251,9 @@ describe('regenerated attacks, as the read frame shows them (one Chromium)', () 
     expect(kinds.length).toBe(4);
     const texts = kinds.map((k) => statuses.get(k));
     expect(texts[0]).toContain('The message could not be decrypted with your keys.');
+    // Nothing about the cipher or key transport of a message that was not opened.
+    expect(texts[0]).toContain('Encrypted, and none of your keys could open it.');
+    expect(texts[0]).not.toMatch(/unknown/i);
     for (const [i, k] of kinds.entries()) expect(texts[i], k).toBe(texts[0]);
   });
 });

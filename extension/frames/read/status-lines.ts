@@ -28,6 +28,7 @@ const KEYS: Record<StatusId, string> = {
   signedPartNotShown: 'statusSignedPartNotShown',
   notEncrypted: 'statusNotEncrypted',
   encrypted: 'statusEncrypted',
+  encryptedNotOpened: 'statusEncryptedNotOpened',
   integrityProtected: 'statusIntegrityProtected',
   notIntegrityProtected: 'statusNotIntegrityProtected',
   ignored: 'statusIgnored',
