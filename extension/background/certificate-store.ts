@@ -6,6 +6,7 @@ import { pemDecodeAll } from '../../shared/bytes';
 import { SelloError } from '../../shared/errors';
 import { fingerprintOf, summarizeCertificate, type CertificateSummary } from './certificate-summary';
 import { addressBook, allRecords, removeCertificateEverywhere } from './address-book';
+import { forgetChangesNaming, recordChanges } from './certificate-changes';
 import { database } from './database';
 import type { CertificateView } from './replies';
 
@@ -37,7 +38,9 @@ export async function importRecipientCertificates(ders: Uint8Array[]): Promise<C
   const now = new Date();
   const out: CertificateView[] = [];
   for (const der of ders) {
-    await book.addCertificate(der, { origin: 'imported' });
+    // An imported file that moves a correspondent to another key or issuer is kept beside the old
+    // certificate and asked about when composing to them, as a harvested one would be.
+    await recordChanges((await book.addCertificate(der, { origin: 'imported' })).changes, 'imported');
     out.push({ ...(await summarizeCertificate(der, now)), source: 'imported' });
   }
   return out;
@@ -53,7 +56,10 @@ export async function listRecipientCertificates(): Promise<CertificateView[]> {
   );
 }
 
-export const removeRecipientCertificate = removeCertificateEverywhere;
+export async function removeRecipientCertificate(sha256: string): Promise<void> {
+  await removeCertificateEverywhere(sha256);
+  await forgetChangesNaming(sha256);
+}
 
 /** The organisation's anchors (policy, PEM) first, then the user's own. */
 export async function trustAnchors(

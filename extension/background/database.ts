@@ -4,6 +4,7 @@
  */
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import type { AddressBookRecord } from '../../shared/directory/address-book-store';
+import type { PendingCertificateChange } from '../../shared/directory/certificate-changes';
 
 export interface Sealed {
   iv: Uint8Array;
@@ -51,6 +52,8 @@ interface SelloDB extends DBSchema {
   identities: { key: string; value: IdentityRecord };
   /** Correspondents' certificates, one record per (address, certificate): shared/directory's records. */
   'address-book': { key: [string, string]; value: AddressBookRecord; indexes: { email: string } };
+  /** Unconfirmed moves of a correspondent to another key or issuer, one per address (version 2). */
+  'certificate-changes': { key: string; value: PendingCertificateChange };
   trust: { key: string; value: CertificateRecord };
   drafts: { key: string; value: { id: string; savedAt: string; sealed: Sealed } };
 }
@@ -58,14 +61,18 @@ interface SelloDB extends DBSchema {
 let dbPromise: Promise<IDBPDatabase<SelloDB>> | null = null;
 
 export function database(): Promise<IDBPDatabase<SelloDB>> {
-  dbPromise ??= openDB<SelloDB>('sello', 1, {
-    upgrade(db) {
-      db.createObjectStore('meta');
-      db.createObjectStore('identities', { keyPath: 'id' });
-      const book = db.createObjectStore('address-book', { keyPath: ['email', 'sha256'] });
-      book.createIndex('email', 'email');
-      db.createObjectStore('trust', { keyPath: 'fingerprint' });
-      db.createObjectStore('drafts', { keyPath: 'id' });
+  dbPromise ??= openDB<SelloDB>('sello', 2, {
+    // Each version adds to the last: a profile made by version 1 keeps its keys and address book.
+    upgrade(db, oldVersion) {
+      if (oldVersion < 1) {
+        db.createObjectStore('meta');
+        db.createObjectStore('identities', { keyPath: 'id' });
+        const book = db.createObjectStore('address-book', { keyPath: ['email', 'sha256'] });
+        book.createIndex('email', 'email');
+        db.createObjectStore('trust', { keyPath: 'fingerprint' });
+        db.createObjectStore('drafts', { keyPath: 'id' });
+      }
+      if (oldVersion < 2) db.createObjectStore('certificate-changes', { keyPath: 'email' });
     },
   });
   return dbPromise;

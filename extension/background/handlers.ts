@@ -12,6 +12,7 @@ import {
   removeTrustAnchor,
 } from './certificate-store';
 import { readCertificateFile } from './certificate-file';
+import { listChanges, resolveChange } from './certificate-changes';
 import { deleteDraft, loadDraft, saveDraft } from './drafts';
 import { recipientStatus, sendDraft } from './jobs/compose-jobs';
 import {
@@ -73,6 +74,8 @@ export const handlers: Handlers = {
     await removeRecipientCertificate(r.fingerprint);
     return listRecipientCertificates();
   },
+  'recipients.changes': listChanges,
+  'recipients.resolve-change': (r) => resolveChange(r.address, r.decision),
   'trust.list': async () => listTrustAnchors((await currentSettings()).trustAnchors),
   'trust.import': async (r) => {
     // shared/pki reads what administrators are handed (SST stores, P7B, PEM bundles, DER) and refuses

@@ -67,6 +67,12 @@ export const requestSchema = v.variant('type', [
   m('recipients.list', {}),
   m('recipients.import', { file: SMALL_B64, fileName: FILE_NAME }),
   m('recipients.remove', { fingerprint: FINGERPRINT }),
+  m('recipients.changes', {}),
+  // The user's answer to a correspondent's move to another key or issuer (certificate-changes.ts).
+  m('recipients.resolve-change', {
+    address: ADDRESS,
+    decision: v.picklist(['use-new', 'keep-previous']),
+  }),
   m('trust.list', {}),
   m('trust.import', { file: SMALL_B64, fileName: FILE_NAME }),
   m('trust.remove', { fingerprint: FINGERPRINT }),
@@ -122,6 +128,9 @@ export const MESSAGE_ACCESS: Record<RequestType, PageName[]> = {
   'recipients.list': ['options'],
   'recipients.import': ['options'],
   'recipients.remove': ['options'],
+  'recipients.changes': ['options'],
+  // Asked where the user meets the change: composing to that recipient, or the options page.
+  'recipients.resolve-change': ['options', 'compose'],
   'trust.list': ['options'],
   'trust.import': ['options'],
   'trust.remove': ['options'],

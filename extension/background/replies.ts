@@ -28,8 +28,11 @@ export interface SettingsView {
   managedIssues: { field: string; reason: string }[];
 }
 
-/** shared/directory's RecipientStatus. */
-export type RecipientState = RecipientStatus;
+/**
+ * shared/directory's RecipientStatus, and 'certificate-changed': the correspondent moved to another
+ * key or issuer and the user has not yet said which certificate to use (encryption to them is blocked).
+ */
+export type RecipientState = RecipientStatus | 'certificate-changed';
 export interface RecipientStatusView {
   address: string;
   state: RecipientState;
@@ -37,6 +40,31 @@ export interface RecipientStatusView {
   reason: string;
   /** The certificate chosen, or for a blocked recipient the one passed over (null: none is known). */
   certificate: CertificateSummary | null;
+  /** With 'certificate-changed': the change waiting for the user's answer. */
+  change?: CertificateChangeView;
+}
+
+export interface CertificateBriefView {
+  /** Hex SHA-256 of the certificate. */
+  fingerprint: string;
+  subject: string;
+  commonName: string | null;
+  issuer: string;
+  /** The issuer's CN (the whole issuer name when it has none). */
+  issuerName: string;
+  notAfter: string;
+}
+
+/** An unconfirmed move of a correspondent to another key or issuer (background/certificate-changes). */
+export interface CertificateChangeView {
+  email: string;
+  kind: 'new-key' | 'new-issuer';
+  previous: CertificateBriefView;
+  current: CertificateBriefView;
+  detectedAt: string;
+  origin: 'harvested' | 'imported' | 'directory';
+  /** The previous certificate is still within its validity period, so it may be kept instead. */
+  canKeepPrevious: boolean;
 }
 
 export interface SignerView {
@@ -115,6 +143,8 @@ export interface DisplayMessage {
 export interface OpenResult {
   verdict: VerdictView;
   display: DisplayMessage | null;
+  /** Unconfirmed certificate changes of the verified signers' addresses (the status bar says so). */
+  certificateChanges: CertificateChangeView[];
 }
 
 export interface ReplyMap extends OwaReplyMap {
@@ -135,6 +165,8 @@ export interface ReplyMap extends OwaReplyMap {
   'recipients.list': CertificateView[];
   'recipients.import': { imported: CertificateView[] };
   'recipients.remove': CertificateView[];
+  'recipients.changes': CertificateChangeView[];
+  'recipients.resolve-change': CertificateChangeView[];
   'trust.list': CertificateView[];
   'trust.import': { imported: CertificateView[]; refused: { subject: string; reason: string }[] };
   'trust.remove': CertificateView[];

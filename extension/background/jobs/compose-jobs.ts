@@ -8,6 +8,7 @@ import { defaultEnv } from '../../../shared/env';
 import { SelloError } from '../../../shared/errors';
 import type { Settings } from '../../../shared/policy/settings-definition';
 import { addressBook } from '../address-book';
+import { changeView, pendingChangesFor, recordChanges } from '../certificate-changes';
 import { summarizeCertificate } from '../certificate-summary';
 import { buildMail, chainValidator, encryptMail, signMail } from '../core';
 import { trustAnchors } from '../certificate-store';
@@ -81,13 +82,19 @@ async function chooseCertificates(
     let added = false;
     for (const [email, ders] of found) {
       for (const der of ders) {
-        await book.addCertificate(der, { origin: 'directory', emails: [email] }).catch(() => undefined);
+        const result = await book
+          .addCertificate(der, { origin: 'directory', emails: [email] })
+          .catch(() => undefined);
+        if (result) await recordChanges(result.changes, 'directory');
         added = true;
       }
     }
     if (added) explained = await book.explainRecipients(others, now);
   }
   const byAddress = new Map(explained.map((e) => [e.email, e]));
+  // A correspondent who moved to another key or issuer is not encrypted to, with either certificate,
+  // until the user says which (certificate-changes.ts): never switched silently, never kept silently.
+  const changed = await pendingChangesFor(others);
   const out: Choice[] = [];
   for (const address of addresses) {
     const a = address.toLowerCase();
@@ -99,6 +106,19 @@ async function chooseCertificates(
         reason: 'your own certificate',
         certificate: await summarizeCertificate(mine, now),
         der: mine,
+      });
+      continue;
+    }
+    const change = changed.get(a);
+    if (change) {
+      const current = (await book.certificatesFor(a)).find((r) => r.sha256 === change.current.sha256);
+      out.push({
+        address,
+        state: 'certificate-changed',
+        reason: `the certificate of ${a} changed (${change.kind}) and is not confirmed yet`,
+        certificate: current ? await summarizeCertificate(current.certificate, now) : null,
+        change: changeView(change, now),
+        der: null,
       });
       continue;
     }

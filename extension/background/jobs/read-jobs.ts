@@ -9,6 +9,8 @@ import { harvestVerdict } from '../../../shared/directory/harvest';
 import { SelloError } from '../../../shared/errors';
 import type { Verdict } from '../../../shared/smime/verdict';
 import { addressBook } from '../address-book';
+import { changeView, pendingChangesFor, recordChanges } from '../certificate-changes';
+import { fingerprintOf } from '../certificate-summary';
 import { trustAnchors } from '../certificate-store';
 import {
   chainValidator,
@@ -21,7 +23,13 @@ import {
   type MimeEntity,
 } from '../core';
 import { availableIdentities, keystoreStatus } from '../keystore';
-import type { DisplayMessage, DisplaySection, OpenResult, VerdictView } from '../replies';
+import type {
+  CertificateChangeView,
+  DisplayMessage,
+  DisplaySection,
+  OpenResult,
+  VerdictView,
+} from '../replies';
 import { assertSoftKeysAllowed, openPolicyFrom } from '../send-options';
 import { senderAttributes } from '../sender-attributes';
 import { currentSettings } from '../settings';
@@ -200,6 +208,28 @@ export function displayFor(content: Uint8Array, verdict: Verdict): DisplayMessag
   return display;
 }
 
+/**
+ * The unconfirmed changes this message shows: for the addresses of a signer whose signature verified
+ * (what harvesting files under), and only when the message carries the new certificate (a message
+ * signed with the old key before the move says nothing about it).
+ */
+async function changesShownBy(verdict: Verdict, now: Date): Promise<CertificateChangeView[]> {
+  if (!verdict.valid) return [];
+  const emails: string[] = [];
+  const carried = new Set<string>();
+  for (const l of verdict.layers) {
+    if (l.kind !== 'signed' || l.ignored) continue;
+    for (const s of l.signers) {
+      if (!s.intact || s.weak || !s.certificate) continue;
+      emails.push(...s.emails);
+      for (const der of [s.certificate, ...(l.certificates ?? [])]) carried.add(await fingerprintOf(der));
+    }
+  }
+  return [...(await pendingChangesFor(emails)).values()]
+    .filter((c) => carried.has(c.current.sha256))
+    .map((c) => changeView(c, now));
+}
+
 export async function openForReading(
   source: { kind: 'bytes'; message: string } | { kind: 'token'; token: string },
 ): Promise<OpenResult> {
@@ -231,9 +261,13 @@ export async function openForReading(
   );
   // Only certificates of a signature that verified (an unverified one could be anybody's), with the
   // encryption certificate the signer named in SMIMEEncryptionKeyPreference filed as preferred.
-  if (settings.harvestCertificates) await harvestVerdict(addressBook(), verdict);
+  // A move to another key or issuer is kept as an unconfirmed change (compose asks before using it).
+  if (settings.harvestCertificates)
+    await recordChanges(await harvestVerdict(addressBook(), verdict), 'harvested');
+  const now = new Date();
   return {
     verdict: toVerdictView(verdict, settings.senderCertificateAttributesToDisplay),
     display: verdict.content ? displayFor(verdict.content, verdict) : null,
+    certificateChanges: await changesShownBy(verdict, now),
   };
 }

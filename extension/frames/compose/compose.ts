@@ -5,7 +5,8 @@
  */
 import DOMPurify from 'dompurify';
 import type { Draft } from '../../background/messages';
-import type { RecipientStatusView } from '../../background/replies';
+import type { CertificateChangeView, RecipientStatusView } from '../../background/replies';
+import { changeDetail } from '../common/certificate-change-text';
 import { FrameError, call, readFileBase64 } from '../common/client';
 import { byId, h } from '../common/dom';
 import { errorText, localize, t } from '../common/i18n';
@@ -96,6 +97,7 @@ function stateText(s: RecipientStatusView): string {
  * certificate the worker chose (its expiry date, its issuer).
  */
 function stateDetail(s: RecipientStatusView): string {
+  if (s.state === 'certificate-changed' && s.change) return changeDetail(s.change);
   const c = s.certificate;
   if (!c) return '';
   if (s.state === 'expired')
@@ -124,11 +126,48 @@ function renderRecipients(): void {
         { class: s.state === 'found' ? 'ok' : 'warn', 'data-state': s.state },
         `${a}: ${stateText(s)}`,
         detail ? h('span', { class: 'detail', text: ` (${detail})` }) : null,
+        s.change ? changeChoices(a, s.change) : null,
       );
     });
     byId(`${kind}-status`).replaceChildren(...items);
   }
   renderBlockers();
+}
+
+/**
+ * The user's answer to a recipient's move to another key or issuer: use the new certificate, or keep
+ * the previous one while it is still valid (certificate-changes.ts in the worker says what each does).
+ */
+function changeChoices(address: string, change: CertificateChangeView): HTMLElement {
+  const decide = (decision: 'use-new' | 'keep-previous') => async () => {
+    try {
+      await call({ type: 'recipients.resolve-change', address: change.email, decision });
+      say(t(decision === 'use-new' ? 'changeUsedNew' : 'changeKeptPrevious', address), 'ok');
+    } catch (e) {
+      say(describe(e), 'bad');
+    }
+    refreshStatuses();
+  };
+  return h(
+    'span',
+    { class: 'change-choices' },
+    h('button', {
+      type: 'button',
+      class: 'use-new',
+      text: t('useNewCertificate'),
+      'aria-label': t('useNewCertificateFor', address),
+      onclick: () => void decide('use-new')(),
+    }),
+    change.canKeepPrevious
+      ? h('button', {
+          type: 'button',
+          class: 'keep-previous',
+          text: t('keepPreviousCertificate'),
+          'aria-label': t('keepPreviousCertificateFor', address),
+          onclick: () => void decide('keep-previous')(),
+        })
+      : null,
+  );
 }
 
 function renderBlockers(): void {

@@ -9,6 +9,7 @@ import { fromBase64, toBase64 } from '../../../shared/bytes';
 import type { DisplayMessage, OpenResult } from '../../background/replies';
 import { FrameError, call, readFile, saveBytes } from '../common/client';
 import { byId, h } from '../common/dom';
+import { changeStatusText } from '../common/certificate-change-text';
 import { errorText, localize, t } from '../common/i18n';
 import { statusLines } from './status-lines';
 
@@ -103,10 +104,19 @@ function say(text: string, kind: 'ok' | 'bad' | '' = ''): void {
 
 function renderStatus(r: OpenResult): void {
   const shown = r.display ? [...r.display.sections, ...r.display.attachments] : [];
-  const lines = statusLines(
-    r.verdict,
-    shown.some((x) => x.signed),
-  );
+  const lines = [
+    ...statusLines(
+      r.verdict,
+      shown.some((x) => x.signed),
+    ),
+    // The worker's record of a move to another key or issuer, said in the frame's words (never
+    // anything from the message itself).
+    ...r.certificateChanges.map((c) => ({
+      level: 'warn' as const,
+      key: 'statusCertificateChanged',
+      text: changeStatusText(c),
+    })),
+  ];
   const bar = byId('status-bar');
   bar.hidden = false;
   bar.className = `status-bar ${lines.some((l) => l.level === 'bad') ? 'danger' : lines.some((l) => l.level === 'warn') ? 'warning' : 'good'}`;
