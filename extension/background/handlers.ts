@@ -13,6 +13,7 @@ import {
 } from './certificate-store';
 import { readCertificateFile } from './certificate-file';
 import { listChanges, resolveChange } from './certificate-changes';
+import { stageAttachmentSlice, withStagedAttachments } from './attachment-staging';
 import { deleteDraft, loadDraft, saveDraft } from './drafts';
 import { recipientStatus, sendDraft } from './jobs/compose-jobs';
 import {
@@ -103,7 +104,14 @@ export const handlers: Handlers = {
   'transport.get': async () => ({ url: await transportUrl() }),
   'transport.set': async (r) => ({ url: await setTransportUrl(r.url) }),
   'compose.recipient-status': (r) => recipientStatus(r.addresses),
-  'compose.send': (r) => trackSend(r.draftId, () => sendDraft(r.draftId, r.draft)),
+  'compose.stage-attachment': async (r) => {
+    stageAttachmentSlice(r.draftId, r.index, r.slice, r.first);
+    return null;
+  },
+  'compose.send': (r) =>
+    trackSend(r.draftId, () =>
+      sendDraft(r.draftId, r.staged ? withStagedAttachments(r.draftId, r.draft) : r.draft),
+    ),
   'drafts.save': async (r) => ({ savedAt: await saveDraft(r.draftId, r.draft, r.keepAttachments) }),
   'drafts.load': async (r) => {
     // An OWA reply's draft is built when its frame first asks, so only the frame learns the outcome.

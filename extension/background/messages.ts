@@ -81,7 +81,15 @@ export const requestSchema = v.variant('type', [
   m('transport.get', {}),
   m('transport.set', { url: v.pipe(v.string(), v.maxLength(2048)) }),
   m('compose.recipient-status', { addresses: v.pipe(v.array(ADDRESS), v.maxLength(1500)) }),
-  m('compose.send', { draftId: ID, draft: draftSchema }),
+  // A large attachment arrives first in slices (attachment-staging.ts); `staged` then says the draft's
+  // attachments carry no data of their own.
+  m('compose.stage-attachment', {
+    draftId: ID,
+    index: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(99)),
+    slice: v.pipe(B64, v.maxLength(8 * 1024 * 1024)),
+    first: v.boolean(),
+  }),
+  m('compose.send', { draftId: ID, draft: draftSchema, staged: v.optional(v.boolean()) }),
   m('drafts.save', { draftId: ID, draft: draftSchema, keepAttachments: v.boolean() }),
   m('drafts.load', { draftId: ID }),
   m('drafts.delete', { draftId: ID }),
@@ -139,6 +147,7 @@ export const MESSAGE_ACCESS: Record<RequestType, PageName[]> = {
   'transport.get': ['options'],
   'transport.set': ['options'],
   'compose.recipient-status': ['compose'],
+  'compose.stage-attachment': ['compose'],
   'compose.send': ['compose'],
   'drafts.save': ['compose'],
   'drafts.load': ['compose'],

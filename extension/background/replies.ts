@@ -175,6 +175,7 @@ export interface ReplyMap extends OwaReplyMap {
   'transport.get': { url: string };
   'transport.set': { url: string };
   'compose.recipient-status': RecipientStatusView[];
+  'compose.stage-attachment': null;
   'compose.send': { bytes: number; signed: boolean; encrypted: boolean };
   'drafts.save': { savedAt: string };
   'drafts.load': { draft: Draft; savedAt: string } | null;

@@ -193,6 +193,7 @@ describe('the message router', () => {
     'transport.get': {},
     'transport.set': { url: 'https://graph.microsoft.com' },
     'compose.recipient-status': { addresses: ['bob@example.org'] },
+    'compose.stage-attachment': { draftId: id, index: 0, slice: 'AAAA', first: true },
     'compose.send': { draftId: id, draft },
     'drafts.save': { draftId: id, draft, keepAttachments: false },
     'drafts.load': { draftId: id },
