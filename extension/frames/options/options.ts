@@ -10,7 +10,13 @@ import {
   type SettingDef,
   type SettingKey,
 } from '../../../shared/policy/settings-definition';
-import type { CertificateView, IdentityView, SettingsView } from '../../background/replies';
+import type {
+  CertificateChangeView,
+  CertificateView,
+  IdentityView,
+  SettingsView,
+} from '../../background/replies';
+import { changeDetail, correspondentName } from '../common/certificate-change-text';
 import { FrameError, call, readFile, saveBytes } from '../common/client';
 import { byId, h } from '../common/dom';
 import { errorText, localize, t } from '../common/i18n';
@@ -276,8 +282,46 @@ function certList(
   );
 }
 
+/** A correspondent's move to another key or issuer waiting for an answer (compose asks too). */
+function changeCard(c: CertificateChangeView): HTMLElement {
+  const decide = (decision: 'use-new' | 'keep-previous') => () =>
+    void guarded(async () => {
+      await call({ type: 'recipients.resolve-change', address: c.email, decision });
+      say(t(decision === 'use-new' ? 'changeUsedNew' : 'changeKeptPrevious', c.email), 'ok');
+      await renderRecipients();
+    });
+  return h(
+    'article',
+    { class: 'card', 'aria-label': t('pendingChangeFor', [correspondentName(c), c.email]) },
+    h('h4', { text: t('pendingChangeFor', [correspondentName(c), c.email]) }),
+    h('p', { class: 'warn', text: `${t('recipient_certificate_changed')}: ${changeDetail(c)}` }),
+    h('button', {
+      type: 'button',
+      class: 'use-new',
+      text: t('useNewCertificate'),
+      'aria-label': t('useNewCertificateFor', c.email),
+      onclick: decide('use-new'),
+    }),
+    c.canKeepPrevious
+      ? h('button', {
+          type: 'button',
+          class: 'keep-previous',
+          text: t('keepPreviousCertificate'),
+          'aria-label': t('keepPreviousCertificateFor', c.email),
+          onclick: decide('keep-previous'),
+        })
+      : null,
+  );
+}
+
 async function renderRecipients(): Promise<void> {
-  const list = await call({ type: 'recipients.list' });
+  const [list, changes] = await Promise.all([
+    call({ type: 'recipients.list' }),
+    call({ type: 'recipients.changes' }),
+  ]);
+  byId('recipient-changes').replaceChildren(
+    ...(changes.length ? [h('h3', { text: t('pendingChangesTitle') }), ...changes.map(changeCard)] : []),
+  );
   byId('recipients').replaceChildren(
     ...certList(
       list,

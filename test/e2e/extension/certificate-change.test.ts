@@ -16,7 +16,17 @@ import {
   type Fixtures,
   type Person,
 } from './fixtures';
-import { axeViolations, close, launch, openPage, send, textOf, uploadTo, type Session } from './harness';
+import {
+  axeViolations,
+  close,
+  launch,
+  openPage,
+  screenshot,
+  send,
+  textOf,
+  uploadTo,
+  type Session,
+} from './harness';
 import { startTransportStandIn, type TransportStandIn } from './local-transport-stand-in';
 
 let s: Session;
@@ -134,6 +144,7 @@ describe("a correspondent's new key", () => {
     ).toBe('warn');
     expect(await page.$eval('#status-bar', (b) => b.className)).toContain('warning');
     expect(await axeViolations(page)).toEqual([]);
+    await screenshot(page, 'read-certificate-changed');
     await page.close();
   });
 
@@ -193,7 +204,19 @@ describe("a correspondent's new key", () => {
       `(fingerprint ${shortFingerprint(aliceThird)}, was ${shortFingerprint(aliceNew)})`,
     );
     await read.page.close();
+    // The options page lists the change waiting for an answer, with the same choices.
+    const options = await openPage(s, 'options');
+    await options.waitForSelector('#recipient-changes article.card');
+    expect(await textOf(options, '#recipient-changes')).toContain(
+      `certificate changed: new key from Sello E2E Root CA; was ${shortFingerprint(aliceNew)}, now ${shortFingerprint(aliceThird)}`,
+    );
+    expect(await options.$eval('#recipient-changes article.card', (a) => a.getAttribute('aria-label'))).toBe(
+      'Alice Example (alice@example.com)',
+    );
+    expect(await axeViolations(options)).toEqual([]);
+    await screenshot(options, 'options-certificate-change');
     const page = await composeToAlice('Kept');
+    await screenshot(page, 'compose-certificate-changed');
     expect(await page.$eval('#to-status li', (li) => li.getAttribute('data-state'))).toBe(
       'certificate-changed',
     );
@@ -206,5 +229,10 @@ describe("a correspondent's new key", () => {
     expect(decryptsWith(mail, 'kept-new', aliceNew)).toBe(true);
     expect(decryptsWith(mail, 'kept-third', aliceThird)).toBe(false);
     await page.close();
+    await options.reload();
+    await options.waitForSelector('body[data-ready]');
+    await options.waitForSelector('#recipients article.card');
+    expect(await options.$$('#recipient-changes article.card')).toHaveLength(0);
+    await options.close();
   });
 });
