@@ -27,7 +27,10 @@ export interface AddressBookRecord {
   origin: CertificateOrigin;
   addedAt: number;
   lastSeenAt: number;
-  /** When the correspondent last named this certificate in SMIMEEncryptionKeyPreference. */
+  /**
+   * When the correspondent last named this certificate in SMIMEEncryptionKeyPreference, or the user
+   * chose it after a certificate change (certificate-changes.ts): the address book picks it first.
+   */
   preferredAt: number | null;
   /** Last revocation answer, when one was recorded. */
   revocation: { status: RevocationStatusName; checkedAt: number } | null;
