@@ -27,6 +27,19 @@ export class MissingCertificateError extends SelloError {
   }
 }
 
+/**
+ * Bcc forking sends several messages in turn; Graph failed after at least one went out. Those who got
+ * it must not be told "nothing was sent", and the draft stays for the others.
+ */
+export class PartlySentError extends SelloError {
+  constructor(
+    readonly missed: string[],
+    cause: unknown,
+  ) {
+    super('message.partly-sent', `Sent, except to: ${missed.join(', ')}.`, { cause });
+  }
+}
+
 export type ComposeResult = {
   sent: true;
   /** One entry per message sent: Bcc forking (bccForking) can make several of one draft. */
@@ -104,28 +117,45 @@ export async function sendSecurely(
   const graph = await deps.graph();
   const via: ComposeResult['via'] = [];
   for (const [i, envelope] of envelopes.entries()) {
-    const bytes = sealed[i]!;
-    const mine = (list: string[]) => list.filter((a) => envelope.recipients.includes(a.toLowerCase()));
-    const to = mine(draft.to);
-    const cc = mine(draft.cc);
-    const bcc = mine(draft.bcc).filter((a) => !to.includes(a) && !cc.includes(a));
-    // Bcc cannot travel in the MIME (every recipient would see it): the draft path carries it as
-    // bccRecipients, so a message with Bcc goes that way whatever its size.
-    if (bcc.length === 0 && toBase64(bytes).length <= SEND_MAIL_MAX_BASE64) {
-      await graph.sendMime(bytes);
-      via.push('sendMail');
-    } else {
-      const large = largeMessagePayload(bytes);
-      await graph.sendLargeSmime(
-        { subject: draft.subject, to, cc, bcc },
-        large.messageClass,
-        large.payload,
-        deps.onProgress,
+    try {
+      via.push(await sendEnvelope(graph, draft, envelope.recipients, sealed[i]!, deps.onProgress));
+    } catch (e) {
+      if (i === 0) throw e;
+      throw new PartlySentError(
+        envelopes.slice(i).flatMap((x) => x.recipients),
+        e,
       );
-      via.push('large');
     }
   }
   // Sent: from here on nothing may throw as if the send had failed.
   const draftDiscarded = await discardDraft();
   return { sent: true, via, draftDiscarded };
+}
+
+/** One envelope's message through Graph: MIME when it fits and has no Bcc, else the draft path. */
+async function sendEnvelope(
+  graph: GraphClient,
+  draft: { subject: string; to: string[]; cc: string[]; bcc: string[] },
+  recipients: string[],
+  bytes: Uint8Array,
+  onProgress?: (p: Progress) => void,
+): Promise<'sendMail' | 'large'> {
+  const mine = (list: string[]) => list.filter((a) => recipients.includes(a.toLowerCase()));
+  const to = mine(draft.to);
+  const cc = mine(draft.cc);
+  const bcc = mine(draft.bcc).filter((a) => !to.includes(a) && !cc.includes(a));
+  // Bcc cannot travel in the MIME (every recipient would see it): the draft path carries it as
+  // bccRecipients, so a message with Bcc goes that way whatever its size.
+  if (bcc.length === 0 && toBase64(bytes).length <= SEND_MAIL_MAX_BASE64) {
+    await graph.sendMime(bytes);
+    return 'sendMail';
+  }
+  const large = largeMessagePayload(bytes);
+  await graph.sendLargeSmime(
+    { subject: draft.subject, to, cc, bcc },
+    large.messageClass,
+    large.payload,
+    onProgress,
+  );
+  return 'large';
 }

@@ -48,6 +48,8 @@ const en = {
   'compose.sentKeepDraft':
     'Sent. Outlook could not close the draft here: delete it yourself (it was not sent from Outlook).',
   'compose.draftKept': 'Nothing was sent. Your draft is unchanged in Outlook.',
+  'compose.partlySent':
+    'Sent to some recipients only: {0} did not get the message. Your draft is kept in Outlook; send it again to them.',
   'compose.policy': 'Your organisation requires messages to be signed or encrypted.',
   'compose.missingCert': 'No certificate for {0}: import it under Keys before encrypting.',
   'compose.noIdentity': 'Import your certificate and key (PKCS#12) before signing.',
@@ -125,6 +127,8 @@ const es: Record<Key, string> = {
   'compose.sentKeepDraft':
     'Enviado. Outlook no pudo cerrar el borrador aquí: elimínelo usted (no se envió desde Outlook).',
   'compose.draftKept': 'No se envió nada. Su borrador sigue intacto en Outlook.',
+  'compose.partlySent':
+    'Enviado solo a parte de los destinatarios: {0} no recibió el mensaje. Su borrador se conserva en Outlook; vuelva a enviárselo.',
   'compose.policy': 'Su organización exige que los mensajes vayan firmados o cifrados.',
   'compose.missingCert': 'No hay certificado para {0}: impórtelo en Claves antes de cifrar.',
   'compose.noIdentity': 'Importe su certificado y clave (PKCS#12) antes de firmar.',

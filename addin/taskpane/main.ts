@@ -14,7 +14,7 @@ import { HostError, displayLanguage, roamingGet, supports } from './host';
 import { errorText, localize, setLanguage, t, type MessageKey } from './i18n';
 import { Keystore } from './keystore';
 import { readCurrentMessage } from './read-message';
-import { MissingCertificateError, sendSecurely } from './compose-message';
+import { MissingCertificateError, PartlySentError, sendSecurely } from './compose-message';
 import { loadSettings, ROAMING_KEY } from './settings';
 import { renderStatusBar } from './status-bar';
 import { showContent } from './safe-content';
@@ -155,8 +155,14 @@ function startCompose(): void {
       );
       notice(result.draftDiscarded ? 'compose.sent' : 'compose.sentKeepDraft');
     } catch (e) {
-      notice('compose.draftKept');
-      showError(e, true);
+      if (e instanceof PartlySentError) {
+        // Some recipients have the message: "nothing was sent" would be false. The draft stays for the rest.
+        notice('compose.partlySent', e.missed.join(', '));
+        showError(e.cause, false);
+      } else {
+        notice('compose.draftKept');
+        showError(e, true);
+      }
       send.disabled = false;
     }
   };

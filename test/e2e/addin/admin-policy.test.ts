@@ -13,6 +13,7 @@ import { OpensslCa, type IssuedCertificate } from '../../stand-ins/openssl-ca';
 import {
   buildAddin,
   ewsIdOf,
+  hostCalls,
   openPane,
   ROOT,
   signInThroughDialog,
@@ -137,6 +138,7 @@ afterAll(async () => {
 beforeEach(() => {
   s.graph.sent.length = 0;
   s.graph.requests.length = 0;
+  s.graph.faults.length = 0;
   s.setManaged({});
 });
 
@@ -231,6 +233,28 @@ describe('the add-in honours the administrator settings', () => {
     for (const copy of s.graph.sent) expect(Buffer.from(copy.mime).toString('latin1')).not.toMatch(/^bcc:/im);
     await page.close();
   });
+
+  it('bccForking: when a Bcc copy fails after the To copy went out, the pane names who did not get it and keeps the draft', async () => {
+    s.setManaged({ bccForking: 'per-bcc-recipient' });
+    // The Bcc copy goes through the draft path; creating its draft keeps failing.
+    s.graph.injectFault({ kind: 'server-error', method: 'POST', path: /^\/me\/messages$/, times: 20 });
+    const base = composeScenario();
+    const page = await composePane({ ...base, compose: { ...base.compose, bcc: ['carol@example.test'] } }, [
+      'bob',
+      'carol',
+    ]);
+    await page.click('#send');
+    await signInThroughDialog(s, page);
+    await page.waitForSelector('#error:not([hidden])', { timeout: 60_000 });
+    expect(s.graph.sent.map((m) => m.via)).toEqual(['sendMail']);
+    const notice = await textOf(page, '#notice');
+    expect(notice).toContain('Sent to some recipients only: carol@example.test did not get the message');
+    expect(notice).not.toContain('Nothing was sent');
+    expect(await textOf(page, '#error')).toContain('server error');
+    expect((await hostCalls(page)).map((c) => c.method)).not.toContain('closeAsync');
+    expect(await page.$eval('#send', (b) => (b as HTMLButtonElement).disabled)).toBe(false);
+    await page.close();
+  }, 90_000);
 
   it('bccForking no-forking: one message whose RecipientInfos name every Bcc recipient too', async () => {
     s.setManaged({ bccForking: 'no-forking' });
