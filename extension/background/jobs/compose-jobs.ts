@@ -93,7 +93,10 @@ async function chooseCertificates(
   }
   const byAddress = new Map(explained.map((e) => [e.email, e]));
   // A correspondent who moved to another key or issuer is not encrypted to, with either certificate,
-  // until the user says which (certificate-changes.ts): never switched silently, never kept silently.
+  // until the user says which (certificate-changes.ts), as soon as the address book would choose
+  // another certificate than the one accepted before: never switched silently. A new certificate it
+  // would not use anyway (untrusted, expired) changes nothing here; the read frame and the options
+  // page still say the address has one.
   const changed = await pendingChangesFor(others);
   const out: Choice[] = [];
   for (const address of addresses) {
@@ -109,8 +112,9 @@ async function chooseCertificates(
       });
       continue;
     }
+    const e = byAddress.get(a)!;
     const change = changed.get(a);
-    if (change) {
+    if (change && e.certificate?.sha256 !== change.previous.sha256) {
       const current = (await book.certificatesFor(a)).find((r) => r.sha256 === change.current.sha256);
       out.push({
         address,
@@ -122,7 +126,6 @@ async function chooseCertificates(
       });
       continue;
     }
-    const e = byAddress.get(a)!;
     const der = e.certificate?.certificate ?? null;
     // A blocked recipient's view still describes the certificate passed over (its expiry date, its
     // issuer), so the frame can say why in the user's language; `der` stays null: it is not used.

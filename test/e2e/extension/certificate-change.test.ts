@@ -5,6 +5,7 @@
  * frame. OpenSSL then tells which of Alice's keys the sent message is encrypted to.
  */
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -36,6 +37,13 @@ let aliceThird: Person;
 let server: TransportStandIn;
 
 const b64 = (path: string) => readFileSync(path).toString('base64');
+const fullFingerprint = (who: Person) =>
+  openssl(['x509', '-in', who.cert, '-noout', '-fingerprint', '-sha256'])
+    .toString()
+    .split('=')[1]!
+    .trim()
+    .replace(/:/g, '')
+    .toLowerCase();
 /** What the frames show: the first 64 bits of the SHA-256 fingerprint in groups of four. */
 const shortFingerprint = (who: Person) =>
   openssl(['x509', '-in', who.cert, '-noout', '-fingerprint', '-sha256'])
@@ -160,6 +168,7 @@ describe("a correspondent's new key", () => {
       'Encryption is blocked by: alice@example.com (certificate changed)',
     );
     expect(await axeViolations(page)).toEqual([]);
+    await screenshot(page, 'compose-certificate-changed');
     const before = server.received.length;
     const refused = await sendAndWait(page);
     expect(refused).toMatch(/^Not sent: No usable certificate for: alice@example.com \(/);
@@ -195,7 +204,7 @@ describe("a correspondent's new key", () => {
     await page.close();
   });
 
-  it('can be declined: "Keep the previous certificate" keeps encrypting to the key Bob accepted', async () => {
+  it('after one accepted change, a further key is announced but not switched to; declining it in the options page removes it', async () => {
     const read = await readMessage(
       'alice-third-key.eml',
       signedMessage(f, aliceThird, f.bob, 'Third key', 'Yet another key.'),
@@ -204,7 +213,10 @@ describe("a correspondent's new key", () => {
       `(fingerprint ${shortFingerprint(aliceThird)}, was ${shortFingerprint(aliceNew)})`,
     );
     await read.page.close();
-    // The options page lists the change waiting for an answer, with the same choices.
+    // The certificate Bob accepted stays chosen, so composing to Alice switches to nothing.
+    const page = await composeToAlice('Kept');
+    expect(await textOf(page, '#to-status')).toBe('alice@example.com: certificate found');
+    // The options page lists the change waiting for an answer, with both choices.
     const options = await openPage(s, 'options');
     await options.waitForSelector('#recipient-changes article.card');
     expect(await textOf(options, '#recipient-changes')).toContain(
@@ -215,24 +227,62 @@ describe("a correspondent's new key", () => {
     );
     expect(await axeViolations(options)).toEqual([]);
     await screenshot(options, 'options-certificate-change');
-    const page = await composeToAlice('Kept');
-    await screenshot(page, 'compose-certificate-changed');
-    expect(await page.$eval('#to-status li', (li) => li.getAttribute('data-state'))).toBe(
-      'certificate-changed',
+    await options.click('#recipient-changes button.keep-previous');
+    await options.waitForFunction(() => document.querySelectorAll('#recipient-changes article').length === 0);
+    expect(await textOf(options, '#notice')).toBe(
+      'Keeping the previous certificate of alice@example.com; the new one was removed.',
     );
-    await page.click('#to-status button.keep-previous');
-    await page.waitForFunction(
-      () => document.querySelector('#to-status li')?.getAttribute('data-state') === 'found',
-    );
+    // Alice's third certificate is gone from the address book; the one she moved to first stays.
+    const listed = await send<{ fingerprint: string }[]>(options, { type: 'recipients.list' });
+    const stored = listed.value!.map((c) => c.fingerprint);
+    expect(stored).toContain(fullFingerprint(aliceNew));
+    expect(stored).not.toContain(fullFingerprint(aliceThird));
+    await options.close();
     expect(await sendAndWait(page)).toBe('Sent, signed and encrypted.');
     const mail = server.received.at(-1)!.body;
     expect(decryptsWith(mail, 'kept-new', aliceNew)).toBe(true);
     expect(decryptsWith(mail, 'kept-third', aliceThird)).toBe(false);
     await page.close();
-    await options.reload();
-    await options.waitForSelector('body[data-ready]');
-    await options.waitForSelector('#recipients article.card');
-    expect(await options.$$('#recipient-changes article.card')).toHaveLength(0);
-    await options.close();
+  });
+
+  it('is announced but not blocking when the new certificate could not be used anyway (self-issued, untrusted)', async () => {
+    // Mallory signs with a self-issued certificate naming Alice's address: no trust anchor vouches for it.
+    const mallory = {
+      email: 'alice@example.com',
+      cert: join(f.dir, 'mallory.pem'),
+      key: join(f.dir, 'mallory.key'),
+    };
+    openssl([
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      mallory.key,
+      '-out',
+      mallory.cert,
+      '-days',
+      '30',
+      '-subj',
+      '/CN=Alice Example',
+      '-addext',
+      'subjectAltName=email:alice@example.com',
+    ]);
+    const read = await readMessage(
+      'mallory.eml',
+      signedMessage(f, { ...f.alice, ...mallory }, f.bob, 'Forged', 'Trust me.'),
+    );
+    expect(read.status).toContain("The signer's certificate is not trusted");
+    expect(read.status).toContain("Alice Example's certificate changed: new key from Alice Example");
+    await read.page.close();
+    // The address book would not choose it, so nothing switches: Alice stays encrypted to her accepted key.
+    const page = await composeToAlice('Still the accepted key');
+    expect(await textOf(page, '#to-status')).toBe('alice@example.com: certificate found');
+    expect(await sendAndWait(page)).toBe('Sent, signed and encrypted.');
+    const mail = server.received.at(-1)!.body;
+    expect(decryptsWith(mail, 'after-mallory', aliceNew)).toBe(true);
+    expect(decryptsWith(mail, 'after-mallory-forged', { ...f.alice, ...mallory })).toBe(false);
+    await page.close();
   });
 });
