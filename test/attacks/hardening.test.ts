@@ -185,6 +185,8 @@ describe('the message router', () => {
     'recipients.list': {},
     'recipients.import': { file: 'AAAA', fileName: 'bob.cer' },
     'recipients.remove': { fingerprint: 'a'.repeat(64) },
+    'recipients.changes': {},
+    'recipients.resolve-change': { address: 'alice@example.com', decision: 'use-new' },
     'trust.list': {},
     'trust.import': { file: 'AAAA', fileName: 'ca.pem' },
     'trust.remove': { fingerprint: 'a'.repeat(64) },
