@@ -38,6 +38,21 @@ export function smimeCapabilities(): Uint8Array {
   );
 }
 
+/**
+ * A signer's SMIMECapabilities (RFC 8551 §2.5.2) as capability OIDs, in the signer's order of
+ * preference: SMIMECapabilities ::= SEQUENCE OF SMIMECapability { capabilityID OID, parameters ANY
+ * OPTIONAL }. Parameters (e.g. RC2 key sizes) are not needed to choose among AES ciphers and are
+ * ignored. At most MAX_CAPABILITIES are kept: the list is stored per correspondent.
+ */
+export const MAX_CAPABILITIES = 64;
+
+export function capabilitiesFrom(node: asn1js.AsnType): string[] {
+  const ids = sequence(node, malformed).map((capability) =>
+    oid(sequence(capability, malformed, 1, 2)[0], malformed),
+  );
+  return [...new Set(ids)].slice(0, MAX_CAPABILITIES);
+}
+
 /** RFC 8551 §2.5.3: SMIMEEncryptionKeyPreference ::= CHOICE { issuerAndSerialNumber [0] IMPLICIT ... } */
 export function encryptionKeyPreference(certificate: Uint8Array): Uint8Array {
   return retag(issuerAndSerialNumber(certificateId(certificate)), 0xa0);
@@ -88,10 +103,12 @@ export interface ReadAttributes {
   signingTime: Date | null;
   /** RFC 8551 §2.5.3: the certificate the signer wants mail encrypted to; null when absent or unreadable. */
   encryptionKeyPreference: EncryptionKeyPreference | null;
+  /** RFC 8551 §2.5.2: the signer's capability OIDs, preferred first; null when absent or unreadable. */
+  capabilities: string[] | null;
 }
 
 /**
- * The attributes verification needs, and the signer's encryption key preference. RFC 5652 §11.1-11.3:
+ * The attributes verification needs, and the signer's encryption key preference and capabilities. RFC 5652 §11.1-11.3:
  * contentType, messageDigest and signingTime are single-valued and appear at most once; anything
  * else is malformed.
  */
@@ -101,6 +118,7 @@ export function readSignedAttributes(items: asn1js.AsnType[]): ReadAttributes {
     messageDigest: null,
     signingTime: null,
     encryptionKeyPreference: null,
+    capabilities: null,
   };
   const seen = new Set<string>();
   for (const item of items) {
@@ -117,6 +135,21 @@ export function readSignedAttributes(items: asn1js.AsnType[]): ReadAttributes {
           out.encryptionKeyPreference = preferenceFrom(v);
         } catch {
           // unreadable: no preference (see above)
+        }
+      }
+      seen.add(type);
+      continue;
+    }
+    if (type === OID.smimeCapabilities) {
+      // A hint for choosing the cipher, treated like the key preference above: unreadable, repeated
+      // or multi-valued means no capabilities are known, and the signature is judged without them.
+      const v = values[0];
+      out.capabilities = null;
+      if (!seen.has(type) && values.length === 1 && v) {
+        try {
+          out.capabilities = capabilitiesFrom(v);
+        } catch {
+          // unreadable: capabilities unknown (see above)
         }
       }
       seen.add(type);

@@ -145,6 +145,8 @@ export interface SignerCheck {
   weak: boolean;
   /** The signed SMIMEEncryptionKeyPreference attribute, when present and readable. */
   encryptionKeyPreference: EncryptionKeyPreference | null;
+  /** The signed SMIMECapabilities attribute as capability OIDs, when present and readable. */
+  capabilities: string[] | null;
   errors: { code: ErrorCode; message: string }[];
 }
 
@@ -223,6 +225,7 @@ async function checkSigner(
     intact: false,
     weak: false,
     encryptionKeyPreference: null,
+    capabilities: null,
     errors: [],
   };
   const fail = (code: ErrorCode, message: string): SignerCheck => {
@@ -253,6 +256,7 @@ async function checkSigner(
   }
   check.signingTime = attrs?.signingTime ?? null;
   check.encryptionKeyPreference = attrs?.encryptionKeyPreference ?? null;
+  check.capabilities = attrs?.capabilities ?? null;
   const sigHash = describeSignatureAlgorithm(sigAlgNode, digestInfo?.name ?? 'SHA-256').hash;
   check.weak = (digestInfo ? digestInfo.weak : false) || weakDigest(sigHash);
 

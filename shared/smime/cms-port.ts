@@ -42,6 +42,7 @@ export interface SignerCheck {
   signatureAlgorithm: string;
   signingTime: Date | null;
   encryptionKeyPreference: EncryptionKeyPreference | null;
+  capabilities: string[] | null;
   errors: { code: ErrorCode; message: string }[];
 }
 
@@ -128,6 +129,7 @@ export async function checkSignature(
       signatureAlgorithm: s.signatureAlgorithm,
       signingTime: s.signingTime,
       encryptionKeyPreference: s.encryptionKeyPreference,
+      capabilities: s.capabilities,
       errors: mismatch ? [mismatch, ...s.errors] : s.errors,
     })),
     certificates: r.certificates,

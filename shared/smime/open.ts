@@ -117,6 +117,7 @@ function signerResult(check: SignatureCheck['signers'][number]): SignerInfoResul
     intact: check.intact,
     weak,
     ...(check.encryptionKeyPreference ? { encryptionKeyPreference: check.encryptionKeyPreference } : {}),
+    ...(check.capabilities ? { capabilities: check.capabilities } : {}),
     trust: null,
     errors,
   };

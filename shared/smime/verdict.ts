@@ -48,6 +48,11 @@ export interface SignerInfoResult {
    * encrypted to, often another one the message carries. Absent when the signer named none.
    */
   encryptionKeyPreference?: EncryptionKeyPreference;
+  /**
+   * The signed SMIMECapabilities (RFC 8551 §2.5.2) as capability OIDs, preferred first: what the
+   * signer's client can decrypt. Absent when the signer sent none or Sello could not read them.
+   */
+  capabilities?: string[];
   /** Set by the chain validator; null when no validator ran. */
   trust: TrustResult | null;
   errors: VerdictIssue[];
@@ -146,6 +151,8 @@ export interface SignerJSON {
   revocation: TrustResult['revocation'] | null;
   /** SMIMEEncryptionKeyPreference as hex (issuer Name DER + serial, or a subjectKeyIdentifier); null when absent. */
   encryptionKeyPreference: EncryptionKeyPreference | null;
+  /** SMIMECapabilities as capability OIDs, preferred first; null when absent or unreadable. */
+  capabilities: string[] | null;
   errors: VerdictIssue[];
   /** Index of its layer in `layers` (outside in). */
   layer: number;
@@ -195,6 +202,7 @@ export function verdictToJSON(v: Verdict): VerdictJSON {
         validNow: s.trust ? s.trust.validNow : null,
         revocation: s.trust ? s.trust.revocation : null,
         encryptionKeyPreference: s.encryptionKeyPreference ?? null,
+        capabilities: s.capabilities ?? null,
         errors: [...s.errors, ...(s.trust?.issues ?? [])],
         layer: index,
         ignored: layer.ignored,
