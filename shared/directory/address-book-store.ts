@@ -34,6 +34,17 @@ export interface AddressBookRecord {
   preferredAt: number | null;
   /** Last revocation answer, when one was recorded. */
   revocation: { status: RevocationStatusName; checkedAt: number } | null;
+  /**
+   * SMIMECapabilities (RFC 8551 §2.5.2) of the newest verified message that brought this certificate:
+   * the capability OIDs, and that message's signing time (ms, never later than when it was read).
+   * Optional: records stored before it existed, and certificates never seen in signed mail, have none.
+   */
+  capabilities?: SeenCapabilities;
+}
+
+export interface SeenCapabilities {
+  oids: string[];
+  seenAt: number;
 }
 
 export interface AddressBookStore {

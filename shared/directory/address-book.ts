@@ -9,7 +9,12 @@ import type { ErrorCode } from '../errors';
 import { certificateFacts } from '../pki/lint-certificate-facts';
 import type { RevocationStatusName } from '../pki/revocation';
 import type { ChainValidator } from '../smime/verdict';
-import type { AddressBookRecord, AddressBookStore, CertificateOrigin } from './address-book-store';
+import type {
+  AddressBookRecord,
+  AddressBookStore,
+  CertificateOrigin,
+  SeenCapabilities,
+} from './address-book-store';
 import { preferenceMatches, type EncryptionKeyPreference } from './encryption-key-preference';
 
 export interface CertificateChange {
@@ -48,6 +53,8 @@ export interface AddOptions {
   emails?: string[];
   /** SMIMEEncryptionKeyPreference of the message this certificate came with. */
   preference?: EncryptionKeyPreference;
+  /** SMIMECapabilities of the verified message this certificate came with, and its signing time. */
+  capabilities?: SeenCapabilities;
 }
 
 const REASONS: Record<Exclude<RecipientStatus, 'found'>, ErrorCode> = {
@@ -104,6 +111,9 @@ export function createAddressBook(options: AddressBookOptions) {
             revocation: null,
           };
       if (preferred) record.preferredAt = now;
+      // An older message read later (a search, a folder opened late) must not undo a newer one's list.
+      if (opts.capabilities && (record.capabilities?.seenAt ?? -Infinity) <= opts.capabilities.seenAt)
+        record.capabilities = { oids: [...opts.capabilities.oids], seenAt: opts.capabilities.seenAt };
       await store.put(record);
       if (!same && existing.length > 0) {
         const change = describeChange(email, existing, record);
@@ -200,17 +210,25 @@ export function createAddressBook(options: AddressBookOptions) {
     addCertificate: add,
     /**
      * Files the certificates of a signed message whose signature verified: the signer's, under the
-     * addresses in it, and the one SMIMEEncryptionKeyPreference names, as preferred.
+     * addresses in it, and the one SMIMEEncryptionKeyPreference names, as preferred. The signer's
+     * SMIMECapabilities are kept with both, dated by the message's signing time (`signingTime`).
      */
     async harvestFromVerifiedMessage(input: {
       signerCertificate: Uint8Array;
       certificates?: Uint8Array[];
       preference?: EncryptionKeyPreference;
+      capabilities?: string[];
+      signingTime?: Date | null;
     }) {
       const changes: CertificateChange[] = [];
+      const nowMs = env.now().getTime();
+      // A signing time in the future would pin this list against every later message: clamp it.
+      const seenAt = Math.min(input.signingTime?.getTime() ?? nowMs, nowMs);
+      const capabilities = input.capabilities ? { capabilities: { oids: input.capabilities, seenAt } } : {};
       const signer = await add(input.signerCertificate, {
         origin: 'harvested',
         ...(input.preference ? { preference: input.preference } : {}),
+        ...capabilities,
       });
       changes.push(...signer.changes);
       if (input.preference) {
@@ -223,12 +241,29 @@ export function createAddressBook(options: AddressBookOptions) {
             continue;
           // The encryption certificate is filed under the signer's addresses: the sender named it.
           changes.push(
-            ...(await add(der, { origin: 'harvested', emails: signer.emails, preference: input.preference }))
-              .changes,
+            ...(
+              await add(der, {
+                origin: 'harvested',
+                emails: signer.emails,
+                preference: input.preference,
+                ...capabilities,
+              })
+            ).changes,
           );
         }
       }
       return { emails: signer.emails, changes };
+    },
+    /**
+     * What the correspondent's mail client can decrypt, from the newest verified message of theirs
+     * that listed SMIMECapabilities (whichever of their certificates it came with); undefined when
+     * no such message was read.
+     */
+    async capabilitiesFor(email: string): Promise<string[] | undefined> {
+      let newest: SeenCapabilities | undefined;
+      for (const r of await store.list(email.trim().toLowerCase()))
+        if (r.capabilities && (!newest || r.capabilities.seenAt > newest.seenAt)) newest = r.capabilities;
+      return newest?.oids;
     },
     async certificatesFor(email: string): Promise<AddressBookRecord[]> {
       return store.list(email.trim().toLowerCase());

@@ -1,7 +1,8 @@
 /**
  * Harvesting from an opened message: the certificates of every signature that verified go into the
  * address book, and the one the signer named in SMIMEEncryptionKeyPreference (often a separate
- * encryption certificate the message carries) is filed as preferred. An unverified or weak signature
+ * encryption certificate the message carries) is filed as preferred, with the signer's SMIMECapabilities
+ * (what their client can decrypt, for choosing the cipher). An unverified or weak signature
  * could be anybody's, so nothing of it is kept.
  */
 import type { Verdict } from '../smime/verdict';
@@ -22,6 +23,8 @@ export async function harvestVerdict(
         signerCertificate: signer.certificate,
         certificates: layer.certificates ?? [],
         ...(signer.encryptionKeyPreference ? { preference: signer.encryptionKeyPreference } : {}),
+        ...(signer.capabilities ? { capabilities: signer.capabilities } : {}),
+        signingTime: signer.signingTime,
       });
       changes.push(...result.changes);
     }

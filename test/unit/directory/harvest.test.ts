@@ -1,5 +1,5 @@
 /**
- * Harvesting SMIMEEncryptionKeyPreference end to end: Sello signs with a separate encryption
+ * Harvesting SMIMEEncryptionKeyPreference and SMIMECapabilities end to end: Sello signs with a separate encryption
  * certificate (sign.ts encryptionCertificate), openMessage reads the signed attribute into the
  * Verdict, harvestVerdict files the certificates, and pickEncryptionCertificate returns the one the
  * signer named rather than the newer signing certificate. Keys come from the in-process demo PKI.
@@ -155,5 +155,77 @@ describe('the three forms of the CHOICE', () => {
     expect(() => parseEncryptionKeyPreference(new Uint8Array([0x83, 1, 0]))).toThrow(
       expect.objectContaining({ code: 'smime.malformed-key-preference' }),
     );
+  });
+});
+
+describe('SMIMECapabilities, from the signed message to the address book', () => {
+  const AES256_GCM = '2.16.840.1.101.3.4.1.46';
+  const AES256_CBC = '2.16.840.1.101.3.4.1.42';
+  const AES128_CBC = '2.16.840.1.101.3.4.1.2';
+
+  it('are read into the Verdict and harvested under the signer’s address and encryption certificate', async () => {
+    const signed = await signMessage(
+      message(),
+      aliceSigning,
+      { ...SIGN, encryptionCertificate: aliceEncryption.certificate },
+      env,
+    );
+    const verdict = await openMessage(signed, { keys: [], validateChain: trustAll }, env);
+    const caps = verdictToJSON(verdict).signers[0]?.capabilities;
+    expect(caps?.slice(0, 3)).toEqual([AES256_GCM, '2.16.840.1.101.3.4.1.6', AES256_CBC]);
+    const b = book();
+    await harvestVerdict(b, verdict);
+    expect(await b.capabilitiesFor('Alice@Example.org')).toEqual(caps);
+    const records = await b.certificatesFor('alice@example.org');
+    expect(records).toHaveLength(2);
+    for (const r of records) expect(r.capabilities?.oids).toEqual(caps);
+    expect(await b.capabilitiesFor('bob@example.org')).toBeUndefined();
+  });
+
+  it('a message signed without them harvests the certificate but no capabilities', async () => {
+    const signed = await signMessage(message(), aliceSigning, { ...SIGN, capabilities: false }, env);
+    const verdict = await openMessage(signed, { keys: [], validateChain: trustAll }, env);
+    expect(verdictToJSON(verdict).signers[0]?.capabilities).toBeNull();
+    const b = book();
+    await harvestVerdict(b, verdict);
+    expect(await b.certificatesFor('alice@example.org')).toHaveLength(1);
+    expect(await b.capabilitiesFor('alice@example.org')).toBeUndefined();
+  });
+
+  it('the newest message wins, by signing time, whatever order they are read in', async () => {
+    const b = book();
+    const day = 86_400_000;
+    const harvest = (capabilities: string[] | undefined, daysAgo: number, certificate = aliceSigning) =>
+      b.harvestFromVerifiedMessage({
+        signerCertificate: certificate.certificate,
+        ...(capabilities ? { capabilities } : {}),
+        signingTime: new Date(Date.now() - daysAgo * day),
+      });
+    await harvest([AES256_CBC], 2);
+    expect(await b.capabilitiesFor('alice@example.org')).toEqual([AES256_CBC]);
+    await harvest([AES128_CBC], 5); // an older message opened later
+    expect(await b.capabilitiesFor('alice@example.org')).toEqual([AES256_CBC]);
+    await harvest(undefined, 0); // a newer message without the attribute tells nothing new
+    expect(await b.capabilitiesFor('alice@example.org')).toEqual([AES256_CBC]);
+    // A newer message signed with another of Alice's certificates: the address follows it.
+    await harvest([AES256_GCM, AES256_CBC], 1, aliceEncryption);
+    expect(await b.capabilitiesFor('alice@example.org')).toEqual([AES256_GCM, AES256_CBC]);
+  });
+
+  it('a signing time in the future counts as now, so it cannot pin the list', async () => {
+    const b = book();
+    await b.harvestFromVerifiedMessage({
+      signerCertificate: aliceSigning.certificate,
+      capabilities: [AES128_CBC],
+      signingTime: new Date(Date.now() + 365 * 86_400_000),
+    });
+    const [record] = await b.certificatesFor('alice@example.org');
+    expect(record?.capabilities?.seenAt).toBeLessThanOrEqual(Date.now());
+    await b.harvestFromVerifiedMessage({
+      signerCertificate: aliceSigning.certificate,
+      capabilities: [AES256_CBC],
+      signingTime: new Date(Date.now() + 1000),
+    });
+    expect(await b.capabilitiesFor('alice@example.org')).toEqual([AES256_CBC]);
   });
 });
