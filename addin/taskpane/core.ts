@@ -74,6 +74,7 @@ export type SealSettings = Pick<
   | 'includeSmimeCapabilities'
   | 'includeEncryptionCertificate'
   | 'encryptionAlgorithm'
+  | 'encryptionAlgorithmNegotiation'
   | 'keyTransport'
   | 'useKeyIdentifier'
   | 'tripleWrap'
@@ -100,7 +101,9 @@ export async function sealerFor(
 ): Promise<(recipients: Uint8Array[]) => Promise<Uint8Array>> {
   if (o.sign && !o.signer) throw new SelloError('keystore.no-identity', 'There is no signing certificate.');
   const signOpts = signOptionsFrom(o.settings, o.ownEncryptionCertificate);
-  const encOpts = encryptOptionsFrom(o.settings);
+  // The add-in harvests no SMIMECapabilities: every recipient's are unknown, so contentCipherFor
+  // keeps encryptionAlgorithm whatever encryptionAlgorithmNegotiation says.
+  const encOpts = encryptOptionsFrom(o.settings, []);
   const steps = wrapSteps(o.settings, o);
   const inner = steps[0] === 'sign' ? await signMessage(message, o.signer!, signOpts, env) : message;
   const rest = steps[0] === 'sign' ? steps.slice(1) : steps;

@@ -1,10 +1,11 @@
 /**
  * Pure functions that turn the effective settings into what a send does: the core's SignOptions and
  * EncryptOptions, the wrapping steps, how encrypted mail is split for Bcc recipients, and whether
- * software keys may be used at all. Shared by the extension's send path (extension/background) and the
+ * software keys may be used at all, and which content cipher a message's recipients get. Shared by the extension's send path (extension/background) and the
  * Outlook add-in (addin/taskpane), so both honour an organisation's policy the same way.
  * Unit-tested in test/unit/extension/send-options.test.ts (through the extension's re-export).
  */
+import { OID } from '../cms/algorithms';
 import { SelloError } from '../errors';
 import type { Settings } from '../policy/settings-definition';
 import type { EncryptOptions } from './encrypt';
@@ -36,11 +37,58 @@ export function signOptionsFrom(
   };
 }
 
+type ContentCipher = Settings['encryptionAlgorithm'];
+
+const CIPHER_OID: Record<ContentCipher, string> = {
+  'aes-256-gcm': OID.aes256Gcm,
+  'aes-256-cbc': OID.aes256Cbc,
+  'aes-128-gcm': OID.aes128Gcm,
+  'aes-128-cbc': OID.aes128Cbc,
+};
+const STRONGEST_FIRST: readonly ContentCipher[] = [
+  'aes-256-gcm',
+  'aes-256-cbc',
+  'aes-128-gcm',
+  'aes-128-cbc',
+];
+
+/**
+ * encryptionAlgorithmNegotiation (AllowSMIMEEncryptionAlgorithmNegotiation): 'block' always uses
+ * encryptionAlgorithm. 'strong-only' uses the first of encryptionAlgorithm, then the AES ciphers
+ * strongest first, that every recipient whose SMIMECapabilities are known advertises (RFC 8551
+ * §2.7.1.1); a recipient whose capabilities are unknown (`undefined`) does not constrain. The practical
+ * case: Outlook does not advertise GCM, so a GCM default becomes CBC for Outlook correspondents instead
+ * of mail they cannot open. When no AES cipher is common (e.g. only 3DES advertised) the message is
+ * still written with AES-CBC, which every S/MIME 4.0 receiver must read (RFC 8551 §2.7): Sello never
+ * writes a weak cipher, whatever a correspondent claims.
+ */
+export function contentCipherFor(
+  settings: Pick<Settings, 'encryptionAlgorithm' | 'encryptionAlgorithmNegotiation'>,
+  recipientCapabilities: readonly (readonly string[] | undefined)[],
+): ContentCipher {
+  const configured = settings.encryptionAlgorithm;
+  if (settings.encryptionAlgorithmNegotiation === 'block') return configured;
+  const known = recipientCapabilities.filter((c): c is readonly string[] => c !== undefined);
+  const candidates = [configured, ...STRONGEST_FIRST.filter((c) => c !== configured)];
+  const common = candidates.find((c) => known.every((caps) => caps.includes(CIPHER_OID[c])));
+  if (common) return common;
+  return configured.endsWith('-cbc') ? configured : 'aes-256-cbc';
+}
+
+/**
+ * The core's EncryptOptions for one message. `recipientCapabilities` holds the SMIMECapabilities of
+ * each certificate's owner (undefined when unknown) for contentCipherFor; the add-in, which harvests
+ * nothing, passes none and so always gets encryptionAlgorithm.
+ */
 export function encryptOptionsFrom(
-  settings: Pick<Settings, 'encryptionAlgorithm' | 'keyTransport' | 'useKeyIdentifier'>,
+  settings: Pick<
+    Settings,
+    'encryptionAlgorithm' | 'encryptionAlgorithmNegotiation' | 'keyTransport' | 'useKeyIdentifier'
+  >,
+  recipientCapabilities: readonly (readonly string[] | undefined)[] = [],
 ): EncryptOptions {
   return {
-    cipher: settings.encryptionAlgorithm,
+    cipher: contentCipherFor(settings, recipientCapabilities),
     keyTransport: settings.keyTransport,
     recipientId: settings.useKeyIdentifier ? 'ski' : 'issuer-serial',
   };
