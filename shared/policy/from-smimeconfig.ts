@@ -257,29 +257,27 @@ export async function fromSmimeConfig(json: unknown, deps: MappingDeps): Promise
         break;
       }
       case 'AllowSMIMEEncryptionAlgorithmNegotiation': {
-        // Accepted so the converted settings validate, but the send path does not negotiate yet (the
-        // options page says "Not applied yet"): the admin must not believe it changes anything.
-        const notApplied =
-          '; not applied yet: Sello always encrypts with encryptionAlgorithm (as BlockNegotiation does)';
+        // shared/smime/send-options.ts contentCipherFor: 'strong-only' lets the recipients'
+        // SMIMECapabilities (harvested from their signed mail) lower or raise the AES cipher.
         const v = String(value);
         if (v === 'BlockNegotiation')
           line(
             p,
             'mapped',
-            `encryptionAlgorithmNegotiation = ${(s.encryptionAlgorithmNegotiation = 'block')}${notApplied}`,
+            `encryptionAlgorithmNegotiation = ${(s.encryptionAlgorithmNegotiation = 'block')}: always encryptionAlgorithm`,
           );
         else if (v === 'OnlyStrongAlgorithmNegotiation')
           line(
             p,
             'mapped',
-            `encryptionAlgorithmNegotiation = ${(s.encryptionAlgorithmNegotiation = 'strong-only')}${notApplied}`,
+            `encryptionAlgorithmNegotiation = ${(s.encryptionAlgorithmNegotiation = 'strong-only')}: the strongest AES cipher every recipient's known SMIMECapabilities list`,
           );
         else if (v === 'AllowAnyAlgorithmNegotiation') {
           s.encryptionAlgorithmNegotiation = 'strong-only';
           line(
             p,
             'changed',
-            `encryptionAlgorithmNegotiation = strong-only: negotiation never picks a weak cipher in Sello${notApplied}`,
+            'encryptionAlgorithmNegotiation = strong-only: negotiation never picks a weak cipher in Sello (a recipient who lists no AES cipher still gets AES-CBC)',
           );
         } else line(p, 'not-mapped', `unknown value ${JSON.stringify(value)}`);
         break;

@@ -251,13 +251,20 @@ async function signEncryptAndSend(draftId: string, draft: Draft) {
       ? (await chooseCertificates([from], now, settings)).flatMap((c) => (c.der ? [c.der] : []))[0]
       : undefined;
   const signOptions = signOptionsFrom(settings, ownEnc);
-  const encryptOptions = encryptOptionsFrom(settings);
+  // encryptionAlgorithmNegotiation: each envelope's cipher follows what its recipients' clients
+  // advertised in their last verified signed mail (SMIMECapabilities harvested into the address book).
+  const book = addressBook();
+  const capabilitiesOf = (addresses: string[]) => Promise.all(addresses.map((a) => book.capabilitiesFor(a)));
   const steps = wrapSteps(settings, { sign, encrypt });
   // The inner signature is made once; encryption (and a triple wrap's outer signature) per envelope.
   const inner = steps[0] === 'sign' ? await signMail(mime, signer!, signOptions, env) : mime;
   const rest = steps[0] === 'sign' ? steps.slice(1) : steps;
   let bytes = 0;
   for (const envelope of envelopesFor(settings, draft, from, encrypt)) {
+    const encryptOptions = encryptOptionsFrom(
+      settings,
+      encrypt ? await capabilitiesOf(envelope.encryptTo) : [],
+    );
     let out = inner;
     for (const step of rest) {
       out =

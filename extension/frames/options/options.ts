@@ -383,8 +383,11 @@ fileForm('trust-form', 'trust-file', async (file, fileName) => {
 const HIDDEN_SETTINGS: SettingKey[] = ['trustAnchors'];
 /** Legacy switches: shown with an "Unsafe" badge and why, whatever their value (issue 6). */
 const UNSAFE_SETTINGS: SettingKey[] = ['allowLegacyAlgorithms', 'allowWeakCertificates'];
-/** Settings this version accepts (for policy) but does not act on; the page says so (docs/extension.md). */
-const NOT_APPLIED_SETTINGS: SettingKey[] = ['encryptionAlgorithmNegotiation'];
+/**
+ * Settings this version accepts (for policy) but does not act on; the page says so (docs/extension.md),
+ * with a `notApplied_<key>` message. None at the moment: encryptionAlgorithmNegotiation is applied.
+ */
+const NOT_APPLIED_SETTINGS: SettingKey[] = [];
 
 function settingControl(key: SettingKey, def: SettingDef, value: unknown, locked: boolean): HTMLElement {
   const id = `setting-${key}`;

@@ -75,7 +75,7 @@ describe('sello deploy from-smimeconfig mapping', () => {
     expect(settings.encryptionAlgorithm).toBe('aes-256-cbc');
     expect(by('AllowSMIMEEncryptionAlgorithmNegotiation').outcome).toBe('changed');
     expect(by('AllowSMIMEEncryptionAlgorithmNegotiation').detail).toMatch(
-      /never picks a weak cipher in Sello; not applied yet: Sello always encrypts with encryptionAlgorithm/,
+      /never picks a weak cipher in Sello \(a recipient who lists no AES cipher still gets AES-CBC\)$/,
     );
     expect(by('SMIMECertificateIssuingCA')).toMatchObject({ outcome: 'changed' });
     expect(by('SMIMECertificateIssuingCA').detail).toContain('Old CA');
@@ -132,6 +132,24 @@ describe('sello deploy from-smimeconfig mapping', () => {
     const { settings, report } = await fromSmimeConfig({ OWAOnlyUseSmartCard: true }, { importSst });
     expect(settings.allowSoftCertificates).toBe(false);
     expect(report[0]!.detail).toMatch(/smart-card/);
+  });
+
+  it('maps block and strong-only negotiation as applied, without a "not applied" note', async () => {
+    for (const [value, expected] of [
+      ['BlockNegotiation', 'block'],
+      ['OnlyStrongAlgorithmNegotiation', 'strong-only'],
+    ] as const) {
+      const { settings, report } = await fromSmimeConfig(
+        { AllowSMIMEEncryptionAlgorithmNegotiation: value },
+        { importSst },
+      );
+      expect(settings).toEqual({ encryptionAlgorithmNegotiation: expected });
+      expect(report[0]).toMatchObject({ outcome: 'mapped' });
+      expect(report[0]!.detail).toMatch(
+        expected === 'block' ? /always encryptionAlgorithm$/ : /known SMIMECapabilities/,
+      );
+      expect(report[0]!.detail).not.toMatch(/not applied/);
+    }
   });
 
   it('keeps strong algorithms as they are', async () => {
