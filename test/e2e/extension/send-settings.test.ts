@@ -6,10 +6,10 @@
 import { readFileSync } from 'node:fs';
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { makeFixtures, openssl, write, type Fixtures } from './fixtures';
+import { makeFixtures, openssl, signedMessage, write, type Fixtures } from './fixtures';
 import { pemDecodeAll } from '../../../shared/bytes';
 import { createDirectoryGateway } from '../../../shared/directory/gateway/http-gateway';
-import { DIST, close, launch, openPage, send, type Session, unpackedExtensionId } from './harness';
+import { DIST, close, launch, openPage, send, type Session, unpackedExtensionId, uploadTo } from './harness';
 import { startTransportStandIn, type TransportStandIn } from './local-transport-stand-in';
 
 let s: Session;
@@ -160,6 +160,42 @@ describe('send settings in the service worker', () => {
     } finally {
       await setting('directoryGatewayUrl', null);
       await gateway.close();
+    }
+  });
+
+  it('encryptionAlgorithmNegotiation: Bob’s OpenSSL announces no GCM, so strong-only writes AES-256-CBC to him', async () => {
+    // Bob's signed mail (OpenSSL's default SMIMECapabilities: AES-CBC and legacy, no GCM) is opened
+    // in the read frame; harvesting keeps his capabilities in IndexedDB for the send path.
+    const read = await openPage(s, 'read');
+    await read.waitForSelector('#message-file');
+    await uploadTo(
+      read,
+      '#message-file',
+      write(f, 'bob-signed.eml', signedMessage(f, f.bob, f.alice, 'Caps', 'Hi.')),
+    );
+    await read.waitForSelector('body[data-opened]', { timeout: 30_000 });
+    await read.close();
+    const cipherOf = (body: Buffer): string => {
+      const printed = openssl(['cms', '-cmsout', '-print', '-in', write(f, `cipher-${++n}.eml`, body)]);
+      const text = printed.toString('latin1');
+      if (/aes-256-cbc/i.test(text)) return 'aes-256-cbc';
+      if (/aes-?256-?gcm/i.test(text)) return 'aes-256-gcm';
+      return 'other';
+    };
+    try {
+      await setting('encryptionAlgorithm', 'aes-256-gcm');
+      expect((await sendDraft({ to: ['bob@example.com'], bcc: [], sign: false })).ok).toBe(true);
+      expect(cipherOf(server.received[0]!.body)).toBe('aes-256-cbc');
+      expect(canDecrypt(server.received[0]!.body, 'bob')).toBe(true);
+      // Carol's capabilities are unknown: she (and the sender) get the configured GCM.
+      expect((await sendDraft({ to: ['carol@example.com'], bcc: [], sign: false })).ok).toBe(true);
+      expect(cipherOf(server.received[1]!.body)).toBe('aes-256-gcm');
+      await setting('encryptionAlgorithmNegotiation', 'block');
+      expect((await sendDraft({ to: ['bob@example.com'], bcc: [], sign: false })).ok).toBe(true);
+      expect(cipherOf(server.received[2]!.body)).toBe('aes-256-gcm');
+    } finally {
+      await setting('encryptionAlgorithm', null);
+      await setting('encryptionAlgorithmNegotiation', null);
     }
   });
 });
