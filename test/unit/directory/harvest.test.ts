@@ -1,9 +1,9 @@
 /**
  * Harvesting SMIMEEncryptionKeyPreference and SMIMECapabilities end to end: Sello signs with a
  * separate encryption certificate (sign.ts encryptionCertificate), openMessage reads the signed
- * attributes into the
- * Verdict, harvestVerdict files the certificates, and pickEncryptionCertificate returns the one the
- * signer named rather than the newer signing certificate. Keys come from the in-process demo PKI.
+ * attributes into the Verdict, harvestVerdict files the certificates, and pickEncryptionCertificate
+ * returns the one the signer named rather than the newer signing certificate. Keys come from the
+ * in-process demo PKI.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { toHex } from '../../../shared/bytes';
