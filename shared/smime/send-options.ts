@@ -1,8 +1,9 @@
 /**
  * Pure functions that turn the effective settings into what a send does: the core's SignOptions and
- * EncryptOptions, the wrapping steps, how encrypted mail is split for Bcc recipients, and whether
- * software keys may be used at all, and which content cipher a message's recipients get. Shared by the extension's send path (extension/background) and the
- * Outlook add-in (addin/taskpane), so both honour an organisation's policy the same way.
+ * EncryptOptions (with the content cipher the recipients get), the wrapping steps, how encrypted mail
+ * is split for Bcc recipients, and whether software keys may be used at all. Shared by the extension's
+ * send path (extension/background) and the Outlook add-in (addin/taskpane), so both honour an
+ * organisation's policy the same way.
  * Unit-tested in test/unit/extension/send-options.test.ts (through the extension's re-export).
  */
 import { OID } from '../cms/algorithms';
@@ -57,8 +58,8 @@ const STRONGEST_FIRST: readonly ContentCipher[] = [
  * encryptionAlgorithm. 'strong-only' uses the first of encryptionAlgorithm, then the AES ciphers
  * strongest first, that every recipient whose SMIMECapabilities are known advertises (RFC 8551
  * §2.7.1.1); a recipient whose capabilities are unknown (`undefined`) does not constrain. The practical
- * case: Outlook does not advertise GCM, so a GCM default becomes CBC for Outlook correspondents instead
- * of mail they cannot open. When no AES cipher is common (e.g. only 3DES advertised) the message is
+ * case: Outlook does not advertise GCM, so a GCM default becomes CBC for Outlook correspondents rather
+ * than a cipher their client did not say it reads. When no AES cipher is common (e.g. only 3DES advertised) the message is
  * still written with AES-CBC, which every S/MIME 4.0 receiver must read (RFC 8551 §2.7): Sello never
  * writes a weak cipher, whatever a correspondent claims.
  */
