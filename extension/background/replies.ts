@@ -99,7 +99,17 @@ export type LayerView =
       weak: boolean;
       recipientCount: number;
     }
-  | { kind: 'signed'; form: string; coveredPath: string; signers: SignerView[] };
+  | {
+      kind: 'signed';
+      form: string;
+      coveredPath: string;
+      signers: SignerView[];
+      /**
+       * Why the core set this signature aside (e.g. a gateway's signature over the ciphertext), or
+       * null when it counts. The status bar lists it and does not take its signer for the author's.
+       */
+      ignored: string | null;
+    };
 
 export interface VerdictView {
   layers: LayerView[];

@@ -23,16 +23,10 @@ import {
   type MimeEntity,
 } from '../core';
 import { availableIdentities, keystoreStatus } from '../keystore';
-import type {
-  CertificateChangeView,
-  DisplayMessage,
-  DisplaySection,
-  OpenResult,
-  VerdictView,
-} from '../replies';
+import type { CertificateChangeView, DisplayMessage, DisplaySection, OpenResult } from '../replies';
 import { assertSoftKeysAllowed, openPolicyFrom } from '../send-options';
-import { senderAttributes } from '../sender-attributes';
 import { currentSettings } from '../settings';
+import { toVerdictView } from '../verdict-view';
 
 /**
  * What a read frame may open by token: the bytes themselves (read.stage), or a loader that fetches
@@ -91,49 +85,6 @@ function looksEncrypted(raw: Uint8Array): boolean {
   return /content-type:\s*application\/(x-)?pkcs7-mime[^]*smime-type\s*=\s*"?(enveloped-data|authenveloped-data)/.test(
     headers,
   );
-}
-
-export function toVerdictView(v: Verdict, attributesToShow: readonly string[] = []): VerdictView {
-  return {
-    layers: v.layers.map((l) =>
-      l.kind === 'encrypted'
-        ? { ...l }
-        : {
-            kind: 'signed',
-            form: l.form,
-            coveredPath: l.coveredPath,
-            signers: l.signers.map((s) => ({
-              subject: s.subject,
-              commonName: /CN=([^,]+)/.exec(s.subject ?? '')?.[1] ?? null,
-              emails: s.emails,
-              issuer: s.issuer,
-              signingTime: s.signingTime ? s.signingTime.toISOString() : null,
-              digestAlgorithm: s.digestAlgorithm,
-              signatureAlgorithm: s.signatureAlgorithm,
-              intact: s.intact,
-              weak: s.weak,
-              trust: s.trust
-                ? {
-                    trusted: s.trust.trusted,
-                    chain: s.trust.chain,
-                    issues: s.trust.issues.map((i) => ({ code: i.code, message: i.message })),
-                    revocation: s.trust.revocation,
-                    validNow: s.trust.validNow,
-                  }
-                : null,
-              errors: s.errors.map((i) => ({ code: i.code, message: i.message })),
-              attributes: senderAttributes(attributesToShow, s),
-            })),
-          },
-    ),
-    valid: v.valid,
-    trusted: v.trusted,
-    fromMatchesSigner: v.fromMatchesSigner,
-    from: v.from,
-    coverage: { ...v.coverage },
-    warnings: v.warnings.map((i) => ({ code: i.code, message: i.message })),
-    errors: v.errors.map((i) => ({ code: i.code, message: i.message })),
-  };
 }
 
 function isUnder(path: string, roots: string[]): boolean {
