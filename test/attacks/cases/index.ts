@@ -38,6 +38,8 @@ import ro1 from './reply-oracle-resent-ciphertext';
 import ro2 from './reply-oracle-style-class-hidden';
 import dg1 from './downgrade-des-content';
 import dg2 from './downgrade-rc2-content';
+import id1 from './identity-outer-signature-over-signed-ciphertext';
+import id2 from './identity-outer-signature-over-unsigned-ciphertext';
 
 export const CASES: AttackCase[] = [
   c0,
@@ -78,4 +80,6 @@ export const CASES: AttackCase[] = [
   ro2,
   dg1,
   dg2,
+  id1,
+  id2,
 ];

@@ -33,8 +33,8 @@ export interface AttackKeys {
   rogueAlice: Identity;
   /** A URL that must never be requested: the read frame runner counts requests to it. */
   remote: string;
-  /** Paths to PEM files of the cast, for cases that need OpenSSL to write legacy algorithms. */
-  pem: Record<'alice' | 'aliceKey' | 'bob' | 'ca', string>;
+  /** Paths to PEM files of the cast, for cases that need OpenSSL (legacy algorithms, Eve's gateway). */
+  pem: Record<'alice' | 'aliceKey' | 'bob' | 'ca' | 'eve' | 'eveKey', string>;
 }
 
 export interface ExpectedVerdict {

@@ -27,6 +27,8 @@ export async function makeAttackKeys(remote: string): Promise<AttackKeys & { dir
     aliceKey: file('alice.key', pemEncode('PRIVATE KEY', alice.privateKey)),
     bob: file('bob.pem', pemEncode('CERTIFICATE', bob.certificate)),
     ca: file('ca.pem', pemEncode('CERTIFICATE', ca.certificate)),
+    eve: file('eve.pem', pemEncode('CERTIFICATE', eve.certificate)),
+    eveKey: file('eve.key', pemEncode('PRIVATE KEY', eve.privateKey)),
   };
   return { ca, rogueCa, alice, bob, eve, rogueAlice, remote, pem, dir };
 }
