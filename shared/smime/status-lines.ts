@@ -169,8 +169,9 @@ export function statusLines(v: StatusVerdict, o: StatusOptions = {}): StatusLine
   // A broken signature already has its own line (signatureInvalid).
   for (const e of v.errors.filter((x) => !(x.code === 'cms.bad-signature' && signers.length > 0)))
     lines.push({ kind: 'issue', level: 'bad', code: e.code, message: e.message });
-  // The coverage line above already says this, in the view's own words.
-  for (const w of v.warnings.filter((x) => x.code !== 'smime.partial-signature'))
+  // The coverage and ignored lines above already say these, in the view's own words.
+  const said = new Set(['smime.partial-signature', 'smime.outer-signature-ignored']);
+  for (const w of v.warnings.filter((x) => !said.has(x.code)))
     lines.push({ kind: 'issue', level: 'warn', code: w.code, message: w.message });
   return lines;
 }

@@ -64,6 +64,9 @@ describe('toVerdictView', () => {
     expect(lines[0]).toBe('ok signedBy Alice <alice@example.org>');
     expect(lines.join('\n')).not.toContain('eve@evil.example>');
     expect(lines).toContain(`info ignored ${signed[0]!.ignored}`);
+    // Said once: the core's warning about it is not repeated as a second line.
+    expect(verdict.warnings.map((w) => w.code)).toContain('smime.outer-signature-ignored');
+    expect(lines.filter((l) => l.includes('ignored'))).toHaveLength(1);
     // The same bar as the add-in draws from the core Verdict itself.
     expect(lines).toEqual(shown(statusLines(verdict)));
   });
