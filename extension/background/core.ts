@@ -33,7 +33,7 @@ export interface OutgoingMail {
   date: Date;
   html: string;
   text: string;
-  attachments: { name: string; type: string; data: Uint8Array }[];
+  attachments: { name: string; type: string; data: Uint8Array; contentId?: string }[];
 }
 
 /** The message as the compose frame describes it; Bcc never enters it (the transport gets it apart). */
@@ -46,7 +46,15 @@ export function buildMail(mail: OutgoingMail): Uint8Array {
     date: mail.date,
     text: mail.text,
     html: mail.html,
-    attachments: mail.attachments.map((a) => ({ filename: a.name, contentType: a.type, data: a.data })),
+    // A Content-ID taken over from an OWA draft is kept, but the part stays a normal attachment
+    // (inline: false): the body Sello sends is the draft's text, which refers to no cid: image, and
+    // an unreferenced part of multipart/related is one many mail programs never show.
+    attachments: mail.attachments.map((a) => ({
+      filename: a.name,
+      contentType: a.type,
+      data: a.data,
+      ...(a.contentId !== undefined ? { contentId: a.contentId, inline: false } : {}),
+    })),
   });
 }
 

@@ -26,7 +26,7 @@ import {
 import { openForReading, stageMessage } from './jobs/read-jobs';
 import { keystoreStatus, lock, removeIdentity, setPassphrase, unlock } from './keystore';
 import type { HandlerContext, Handlers } from './message-router';
-import { owaJobs, preparePendingReply } from './graph/owa-jobs';
+import { owaJobs, preparePendingAttachments, preparePendingReply } from './graph/owa-jobs';
 import { trackSend } from './graph/owa-tabs';
 import type { SettingsView } from './replies';
 import { currentSettings, effectiveSettings, setUserSetting } from './settings';
@@ -116,7 +116,10 @@ export const handlers: Handlers = {
   'drafts.load': async (r) => {
     // An OWA reply's draft is built when its frame first asks, so only the frame learns the outcome.
     await preparePendingReply(r.draftId);
-    return loadDraft(r.draftId);
+    // An OWA compose's server-draft attachments likewise: taken over now, and what was not is told.
+    const notTakenOver = await preparePendingAttachments(r.draftId);
+    const saved = await loadDraft(r.draftId);
+    return saved && { ...saved, notTakenOver };
   },
   'drafts.delete': async (r) => {
     await deleteDraft(r.draftId);

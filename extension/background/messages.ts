@@ -21,6 +21,11 @@ const attachment = v.strictObject({
   name: FILE_NAME,
   type: v.pipe(v.string(), v.regex(/^[\w.+-]+\/[\w.+-]+$/), v.maxLength(127)),
   data: BIG_B64,
+  /**
+   * An inline image's Content-ID, kept from an OWA draft's attachment (graph/owa-attachments.ts). It
+   * goes into the MIME part as is; the part stays a normal attachment (see core.ts buildMail).
+   */
+  contentId: v.optional(v.pipe(v.string(), v.regex(/^[\x21-\x3b\x3d\x3f-\x7e]{1,250}$/))),
 });
 
 export const draftSchema = v.strictObject({

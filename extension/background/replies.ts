@@ -7,6 +7,7 @@ import type { CertificateSummary } from './certificate-summary';
 import type { Draft, RequestType } from './messages';
 import type { KeystoreStatus } from './keystore';
 import type { OwaReplyMap } from './graph/owa-messages';
+import type { NotTakenOver } from './graph/owa-attachments';
 
 export interface IdentityView extends CertificateSummary {
   id: string;
@@ -188,7 +189,8 @@ export interface ReplyMap extends OwaReplyMap {
   'compose.stage-attachment': null;
   'compose.send': { bytes: number; signed: boolean; encrypted: boolean };
   'drafts.save': { savedAt: string };
-  'drafts.load': { draft: Draft; savedAt: string } | null;
+  /** notTakenOver: an OWA server draft's attachments that are not in the Sello draft, and why. */
+  'drafts.load': { draft: Draft; savedAt: string; notTakenOver: NotTakenOver[] } | null;
   'drafts.delete': null;
   'read.stage': { token: string };
   'read.open': OpenResult;

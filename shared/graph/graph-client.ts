@@ -3,6 +3,8 @@
  * - send MIME: POST /me/sendMail, Content-Type text/plain, base64 MIME body
  *   (https://learn.microsoft.com/graph/outlook-send-mime-message);
  * - read MIME: GET /me/messages/{id}/$value (https://learn.microsoft.com/graph/outlook-get-mime-message);
+ * - a draft's attachments: GET /me/messages/{id}/attachments
+ *   (https://learn.microsoft.com/graph/api/message-list-attachments), fileAttachment with contentBytes;
  * - large messages: a draft of class IPM.Note.SMIME(.MultipartSigned) carrying smime.p7m, attached with
  *   one POST when under 3 MB (https://learn.microsoft.com/graph/api/message-post-attachments) or through
  *   an upload session from 3 MB (https://learn.microsoft.com/graph/outlook-large-attachments), then send.
@@ -134,6 +136,29 @@ export class GraphClient {
   async getMime(messageId: string): Promise<Uint8Array> {
     const res = await this.request(`/me/messages/${encodeURIComponent(messageId)}/$value`, { method: 'GET' });
     return new Uint8Array(await res.arrayBuffer());
+  }
+
+  /**
+   * The attachment objects of a message as Graph lists them (fileAttachment, itemAttachment,
+   * referenceAttachment; only fileAttachment carries contentBytes). The caller checks each object's
+   * shape. `@odata.nextLink` is followed only on this Graph's own /v1.0 URL, so a token never goes
+   * elsewhere, and at most 10 pages.
+   */
+  async listAttachments(messageId: string): Promise<unknown[]> {
+    const items: unknown[] = [];
+    let path: string | null = `/me/messages/${encodeURIComponent(messageId)}/attachments`;
+    for (let page = 0; path !== null && page < 10; page++) {
+      const res = await this.request(path, { method: 'GET', headers: { accept: 'application/json' } });
+      const body: unknown = await res.json().catch(() => null);
+      const value = body && typeof body === 'object' ? (body as Record<string, unknown>).value : undefined;
+      if (!Array.isArray(value))
+        throw new SelloError('graph.bad-request', 'Microsoft 365 sent an attachment list Sello cannot read.');
+      items.push(...(value as unknown[]));
+      const next = (body as Record<string, unknown>)['@odata.nextLink'];
+      const own = this.url('');
+      path = typeof next === 'string' && next.startsWith(own + '/') ? next.slice(own.length) : null;
+    }
+    return items;
   }
 
   async deleteMessage(messageId: string): Promise<void> {

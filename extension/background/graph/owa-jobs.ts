@@ -9,7 +9,7 @@
  * the content script's answers and DOM, learns nothing about the message (no decryption oracle).
  */
 import { toBase64 } from '../../../shared/bytes';
-import { saveDraft } from '../drafts';
+import { loadDraft, saveDraft } from '../drafts';
 import { SelloError, isSelloError } from '../../../shared/errors';
 import { openForReading, stageLoader } from '../jobs/read-jobs';
 import type { Draft } from '../messages';
@@ -17,6 +17,7 @@ import { replyDefaults } from '../send-options';
 import { currentSettings } from '../settings';
 import { authStatus, signInInteractive, signOut } from '../auth/entra-session';
 import { withGraph } from './graph-access';
+import { MAX_TAKEN_OVER_COUNT, takeOverAttachments, type NotTakenOver } from './owa-attachments';
 import type { OwaReplyMap } from './owa-messages';
 import { rememberDraftOrigin, reportAuthChanged, tabKnowsOwaDraft } from './owa-tabs';
 import { quoteShown, textToHtml, toRestId } from './reply-quote';
@@ -77,6 +78,39 @@ export async function preparePendingReply(draftId: string): Promise<void> {
   }
 }
 
+/** OWA drafts whose attachments are taken over when their compose frame first loads the Sello draft. */
+const pendingAttachments = new Map<string, { tabId: number; restId: string }>();
+
+/**
+ * Adds the OWA server draft's file attachments to the sealed Sello draft, if `draftId` was started
+ * from one, for the compose frame's drafts.load; answers what was not taken over, for that frame to
+ * show. Fetched here, not in owa.compose, so the page that asked learns nothing of the outcome. A
+ * failed fetch is one 'unavailable' entry: the draft still opens with what the form showed.
+ */
+export async function preparePendingAttachments(draftId: string): Promise<NotTakenOver[]> {
+  const p = pendingAttachments.get(draftId);
+  if (!p) return [];
+  pendingAttachments.delete(draftId);
+  let listed: unknown[];
+  try {
+    listed = await withGraph((g) => g.listAttachments(p.restId));
+  } catch (e) {
+    if (isSelloError(e) && /^auth\.|^graph\.unauthorized$/.test(e.code)) reportAuthChanged(p.tabId);
+    return [{ name: '', reason: 'unavailable' }];
+  }
+  const taken = takeOverAttachments(listed);
+  if (taken.attachments.length === 0) return taken.notTakenOver;
+  const saved = await loadDraft(draftId);
+  if (!saved) return taken.notTakenOver;
+  const room = MAX_TAKEN_OVER_COUNT - saved.draft.attachments.length;
+  const kept = taken.attachments.slice(0, Math.max(0, room));
+  const tooMany = taken.attachments
+    .slice(kept.length)
+    .map((a) => ({ name: a.name, reason: 'too-many' as const }));
+  await saveDraft(draftId, { ...saved.draft, attachments: [...saved.draft.attachments, ...kept] });
+  return [...taken.notTakenOver, ...tooMany];
+}
+
 function firstAddress(header: string): string | null {
   return /[^\s<>,;"]+@[^\s<>,;"]+/.exec(header)?.[0] ?? null;
 }
@@ -119,6 +153,11 @@ export const owaJobs = {
     await saveDraft(draftId, draft);
     const restId = owaDraftId ? toRestId(owaDraftId) : null;
     rememberDraftOrigin(draftId, { tabId, owaDraftId: restId });
+    if (restId) {
+      pendingAttachments.set(draftId, { tabId, restId });
+      // Like pending replies: a frame that never loads does not keep the entry.
+      setTimeout(() => pendingAttachments.delete(draftId), 5 * 60_000);
+    }
     return { draftId, serverDraftUnencrypted: restId !== null && (prefill?.text ?? '') !== '' };
   },
 

@@ -221,7 +221,12 @@ async function signEncryptAndSend(draftId: string, draft: Draft) {
     html: draft.html,
     text: draft.text,
     attachments: await Promise.all(
-      draft.attachments.map(async (a) => ({ name: a.name, type: a.type, data: await decodeBase64(a.data) })),
+      draft.attachments.map(async (a) => ({
+        name: a.name,
+        type: a.type,
+        data: await decodeBase64(a.data),
+        ...(a.contentId !== undefined ? { contentId: a.contentId } : {}),
+      })),
     ),
   });
 

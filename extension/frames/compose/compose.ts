@@ -5,6 +5,7 @@
  */
 import DOMPurify from 'dompurify';
 import type { Draft } from '../../background/messages';
+import type { NotTakenOver } from '../../background/graph/owa-attachments';
 import type { CertificateChangeView, RecipientStatusView } from '../../background/replies';
 import { changeDetail } from '../common/certificate-change-text';
 import { FrameError, call, readFileBase64 } from '../common/client';
@@ -21,6 +22,8 @@ interface PendingAttachment {
   type: string;
   size: number;
   data: string | null;
+  /** Kept from an OWA draft's inline image (the frame has no way to add one itself). */
+  contentId?: string;
 }
 
 const editor = byId('body');
@@ -84,7 +87,12 @@ function collect(): Draft {
     encrypt: encryptBox.checked,
     attachments: attachments
       .filter((a) => a.data !== null)
-      .map((a) => ({ name: a.name, type: a.type || 'application/octet-stream', data: a.data! })),
+      .map((a) => ({
+        name: a.name,
+        type: a.type || 'application/octet-stream',
+        data: a.data!,
+        ...(a.contentId !== undefined ? { contentId: a.contentId } : {}),
+      })),
   };
 }
 
@@ -217,6 +225,19 @@ async function saveDraft(): Promise<void> {
   } catch (e) {
     byId('draft-state').textContent = describe(e);
   }
+}
+
+/** An OWA draft's attachments Sello could not take over (background/graph/owa-attachments.ts). */
+function renderNotTakenOver(list: NotTakenOver[]): void {
+  const key: Record<NotTakenOver['reason'], string> = {
+    'linked-or-item': 'owaAttachmentLinked',
+    'too-large': 'owaAttachmentTooLarge',
+    'too-many': 'owaAttachmentTooLarge',
+    unreadable: 'owaAttachmentUnreadable',
+    unavailable: 'owaAttachmentsUnavailable',
+  };
+  const text = (n: NotTakenOver) => t(key[n.reason], n.name);
+  byId('not-taken-over').replaceChildren(...list.map((n) => h('li', { class: 'bad', text: text(n) })));
 }
 
 function renderAttachments(): void {
@@ -439,8 +460,10 @@ async function loadSaved(): Promise<void> {
         type: a.type,
         size: Math.floor((a.data.length * 3) / 4),
         data: a.data,
+        ...(a.contentId !== undefined ? { contentId: a.contentId } : {}),
       });
     }
+    renderNotTakenOver(saved.notTakenOver);
     attachmentsDirty = false;
     renderAttachments();
     refreshStatuses();

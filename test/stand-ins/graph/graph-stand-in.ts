@@ -12,6 +12,9 @@
  *   nextExpectedRanges, 201 on the last chunk),
  * - https://learn.microsoft.com/graph/api/message-post-attachments with a
  *   https://learn.microsoft.com/graph/api/resources/fileattachment (attachments under 3 MB),
+ * - https://learn.microsoft.com/graph/api/message-list-attachments (GET /me/messages/{id}/attachments,
+ *   Mail.Read: {value: [...]} of fileAttachment with contentBytes, itemAttachment and
+ *   referenceAttachment without content; https://learn.microsoft.com/graph/api/resources/attachment),
  * - https://learn.microsoft.com/graph/api/message-send and message-delete,
  * - https://learn.microsoft.com/graph/errors (error JSON shape, 401 InvalidAuthenticationToken, 429 +
  *   Retry-After) and the 4 MB request limit.
@@ -67,6 +70,10 @@ export interface StoredAttachment {
   contentType: string;
   size: number;
   content: Uint8Array;
+  /** Graph's attachment type; fileAttachment when absent. Only a fileAttachment lists its bytes. */
+  kind?: 'fileAttachment' | 'itemAttachment' | 'referenceAttachment';
+  isInline?: boolean;
+  contentId?: string;
 }
 
 export interface SentRecord {
@@ -177,6 +184,15 @@ export class GraphStandIn {
     return id;
   }
 
+  /** Attaches to a stored message as OWA does when the user attaches a file to its draft. */
+  addAttachment(messageId: string, a: Omit<StoredAttachment, 'id' | 'size'>): string {
+    const msg = this.messages.get(messageId);
+    if (!msg) throw new Error(`no message ${messageId}`);
+    const id = graphId();
+    msg.attachments.push({ ...a, id, size: a.content.length });
+    return id;
+  }
+
   injectFault(fault: Fault): void {
     this.faults.push(fault);
   }
@@ -272,6 +288,10 @@ export class GraphStandIn {
       if (method !== 'POST') return fail(405, 'Request_BadRequest', 'Method not allowed.');
       if (!needs('Mail.ReadWrite')) return denied();
       return this.createUploadSession(req, res, decodeURIComponent(m[1]!), body.bytes, fail, record);
+    }
+    if ((m = /^\/me\/messages\/([^/]+)\/attachments$/.exec(path)) && method === 'GET') {
+      if (!needs('Mail.Read')) return denied();
+      return this.listAttachments(res, decodeURIComponent(m[1]!), fail, record);
     }
     if ((m = /^\/me\/messages\/([^/]+)\/attachments$/.exec(path))) {
       if (method !== 'POST') return fail(405, 'Request_BadRequest', 'Method not allowed.');
@@ -460,6 +480,46 @@ export class GraphStandIn {
       uploadUrl: `${this.uploadBaseUrl}/upload/${sessionId}?authtoken=${randomUUID()}`,
       expirationDateTime: new Date(expiresAt).toISOString(),
       nextExpectedRanges: ['0-'],
+    });
+  }
+
+  /**
+   * message-list-attachments: every attachment with the base attachment properties; a fileAttachment
+   * adds contentId, contentLocation and contentBytes (base64), an itemAttachment or referenceAttachment
+   * has no content (contentType null).
+   */
+  private listAttachments(
+    res: ServerResponse,
+    messageId: string,
+    fail: (status: number, code: string, message: string) => void,
+    record: (status: number) => void,
+  ): void {
+    const msg = this.messages.get(messageId);
+    if (!msg) return fail(404, 'ErrorItemNotFound', 'The specified object was not found in the store.');
+    const value = msg.attachments.map((a) => {
+      const kind = a.kind ?? 'fileAttachment';
+      const base = {
+        '@odata.type': `#microsoft.graph.${kind}`,
+        id: a.id,
+        lastModifiedDateTime: new Date().toISOString(),
+        name: a.name,
+        contentType: kind === 'fileAttachment' ? a.contentType : null,
+        size: a.size,
+        isInline: a.isInline === true,
+      };
+      if (kind !== 'fileAttachment') return base;
+      return {
+        '@odata.mediaContentType': a.contentType,
+        ...base,
+        contentId: a.contentId ?? null,
+        contentLocation: null,
+        contentBytes: Buffer.from(a.content).toString('base64'),
+      };
+    });
+    record(200);
+    sendJson(res, 200, {
+      '@odata.context': `${this.baseUrl}/v1.0/$metadata#users('me')/messages('${msg.id}')/attachments`,
+      value,
     });
   }
 

@@ -15,7 +15,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { GraphStandIn } from '../graph/graph-stand-in';
+import type { GraphStandIn, StoredAttachment } from '../graph/graph-stand-in';
 import { readBody, sendJson } from '../graph/http-helpers';
 
 export interface MessageSummary {
@@ -142,6 +142,11 @@ export const OWA_COMPOSE_BODY_LABEL = 'Message body, press Alt+F10 to exit';
 export interface OwaFixtureOptions {
   /** The compose body's aria-label; defaults to what real OWA shows (OWA_COMPOSE_BODY_LABEL). */
   composeBodyLabel?: string;
+  /**
+   * Files the user attached in OWA's compose form: OWA uploads them to the server draft, so they are
+   * attached (through the Graph stand-in) when the fixture first saves a draft.
+   */
+  draftAttachments?: Omit<StoredAttachment, 'id' | 'size'>[];
 }
 
 function escapeAttribute(s: string): string {
@@ -152,12 +157,14 @@ export class OwaFixture {
   private server: Server | undefined;
   port = 0;
   private readonly composeBodyLabel: string;
+  private readonly draftAttachments: Omit<StoredAttachment, 'id' | 'size'>[];
 
   constructor(
     private readonly graph: GraphStandIn,
     options: OwaFixtureOptions = {},
   ) {
     this.composeBodyLabel = options.composeBodyLabel ?? OWA_COMPOSE_BODY_LABEL;
+    this.draftAttachments = options.draftAttachments ?? [];
   }
 
   /** The host:port to put into Sello's "additional OWA hosts" setting. */
@@ -238,6 +245,7 @@ export class OwaFixture {
     } else {
       id = this.graph.addMessage(new Uint8Array(mime), body.subject);
       this.graph.messages.get(id)!.isDraft = true;
+      for (const a of this.draftAttachments) this.graph.addAttachment(id, a);
     }
     sendJson(res, 200, { id });
   }
