@@ -189,7 +189,10 @@ export async function benchExtension(): Promise<void> {
     for (let i = 0; i < RUNS + 2; i++) {
       await protect();
       const r = await timedSend(page);
-      if (r.text !== SENT) throw new Error(`short send: ${r.text}`);
+      if (r.text !== SENT) {
+        await page.screenshot({ path: join(tmpdir(), 'sello-bench-failed-send.png') });
+        throw new Error(`short send ${i + 1}: ${r.text} (screenshot in ${tmpdir()})`);
+      }
       if (i >= 2) short.push(r); // two warm-up runs
       server.received.length = 0;
     }

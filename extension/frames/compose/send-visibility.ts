@@ -39,7 +39,9 @@ export function checkVisible(target: Element, timeoutMs = 2000): Promise<SendVis
     };
     // No report at all (the frame is not rendered, e.g. display:none around it) counts as hidden.
     const timer = setTimeout(() => done('hidden'), timeoutMs);
-    const options: V2Init = { threshold: [1], trackVisibility: true, delay: 100 };
+    // Threshold 0: a Send button partly scrolled out of the frame (the user clicked what they saw)
+    // is not "hidden"; occlusion, opacity, filters and transforms still make isVisible false.
+    const options: V2Init = { threshold: [0], trackVisibility: true, delay: 100 };
     const observer = new IntersectionObserver((entries) => {
       const last = entries.at(-1) as V2Entry | undefined;
       if (last) done(last.isIntersecting && last.isVisible ? 'visible' : 'hidden');

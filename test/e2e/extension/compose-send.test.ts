@@ -285,6 +285,44 @@ describe('secure compose frame', () => {
     expect(found.draftHits).toEqual([]);
   });
 
+  it('sends when Send is partly scrolled out of view (clipped is not covered)', async () => {
+    await page.goto(`${s.origin}/frames/compose/index.html`);
+    await page.waitForSelector('body[data-ready]');
+    await setField('#to', 'dave@example.com');
+    await setField('#subject', 'Half in view');
+    await page.click('#body');
+    await page.type('#body', 'Send is half below the fold.');
+    await setChecked('#sign', true);
+    await setChecked('#encrypt', false);
+    // Make the window end halfway down Send (scrolled to the bottom), then click its visible top.
+    const viewport = page.viewport()!;
+    const send = await page.$eval('#send', (b) => {
+      window.scrollTo(0, 0);
+      const r = b.getBoundingClientRect();
+      return { top: r.top, height: r.height, docHeight: document.documentElement.scrollHeight };
+    });
+    const height = Math.floor(send.top + send.height / 2);
+    await page.setViewport({ ...viewport, height });
+    const box = await page.$eval('#send', (b) => {
+      window.scrollTo(0, 0);
+      const r = b.getBoundingClientRect();
+      return { x: r.left + r.width / 2, y: r.top + 3, bottom: r.bottom };
+    });
+    expect(box.bottom).toBeGreaterThan(height);
+    await page.$eval('#notice', (n) => (n.textContent = ''));
+    await page.mouse.click(box.x, box.y);
+    await page.waitForFunction(
+      () => {
+        const t = document.querySelector('#notice')?.textContent ?? '';
+        return t !== '' && !t.endsWith('\u2026');
+      },
+      { timeout: 30_000 },
+    );
+    const notice = await textOf(page, '#notice');
+    await page.setViewport(viewport);
+    expect(notice).toBe('Sent, signed.');
+  });
+
   it("starts with a user's own alwaysEncrypt checked but lets them send one message unencrypted", async () => {
     const setAlwaysEncrypt = async (value: boolean | null) => {
       const options = await openPage(s, 'options');
