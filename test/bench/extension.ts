@@ -190,7 +190,7 @@ export async function benchExtension(): Promise<void> {
       await protect();
       const r = await timedSend(page);
       if (r.text !== SENT) {
-        await page.screenshot({ path: join(tmpdir(), 'sello-bench-failed-send.png') });
+        await page.screenshot({ path: `${join(tmpdir(), 'sello-bench-failed-send')}.png` });
         throw new Error(`short send ${i + 1}: ${r.text} (screenshot in ${tmpdir()})`);
       }
       if (i >= 2) short.push(r); // two warm-up runs
