@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issuePerson, makeFixtures, openssl, write, type Fixtures, type Person } from './fixtures';
-import { close, launch, openPage, send, textOf, type Session } from './harness';
+import { close, launch, openPage, send, setChecked, textOf, type Session } from './harness';
 import { startTransportStandIn, type TransportStandIn } from './local-transport-stand-in';
 
 let s: Session;
@@ -26,8 +26,7 @@ async function sendSignedAndEncrypted(subject: string): Promise<Buffer> {
   await page.type('#subject', subject);
   await page.click('#body');
   await page.type('#body', `${subject}: body.`);
-  for (const box of ['#sign', '#encrypt'])
-    if (!(await page.$eval(box, (c) => (c as HTMLInputElement).checked))) await page.click(box);
+  for (const box of ['#sign', '#encrypt']) await setChecked(page, box, true);
   const before = server.received.length;
   await page.click('#send');
   await page.waitForFunction(

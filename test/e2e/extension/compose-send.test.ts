@@ -16,6 +16,7 @@ import {
   openPage,
   screenshot,
   send,
+  setChecked as setCheckedIn,
   textOf,
   type Session,
   uploadTo,
@@ -47,13 +48,7 @@ async function sendAndWait(): Promise<{ text: string; kind: string }> {
   return page.$eval('#notice', (n) => ({ text: n.textContent ?? '', kind: n.className }));
 }
 
-/** Toggles with the keyboard (focus, Space): a mouse click can land beside a box the layout just moved. */
-async function setChecked(selector: string, on: boolean): Promise<void> {
-  if ((await page.$eval(selector, (c) => (c as HTMLInputElement).checked)) === on) return;
-  await page.focus(selector);
-  await page.keyboard.press('Space');
-  expect(await page.$eval(selector, (c) => (c as HTMLInputElement).checked)).toBe(on);
-}
+const setChecked = (selector: string, on: boolean) => setCheckedIn(page, selector, on);
 
 beforeAll(async () => {
   f = makeFixtures();
@@ -294,7 +289,12 @@ describe('secure compose frame', () => {
     await page.type('#body', 'Send is half below the fold.');
     await setChecked('#sign', true);
     await setChecked('#encrypt', false);
-    // Make the window end halfway down Send (scrolled to the bottom), then click its visible top.
+    // Make the window end halfway down Send, then click its visible top. First let the layout settle:
+    // the recipient's status chip appears asynchronously above Send and moves it.
+    await page.waitForFunction(() => (document.querySelector('#to-status')?.textContent ?? '') !== '');
+    const settle = () =>
+      page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    await settle();
     const viewport = page.viewport()!;
     const send = await page.$eval('#send', (b) => {
       window.scrollTo(0, 0);
@@ -303,6 +303,7 @@ describe('secure compose frame', () => {
     });
     const height = Math.floor(send.top + send.height / 2);
     await page.setViewport({ ...viewport, height });
+    await settle();
     const box = await page.$eval('#send', (b) => {
       window.scrollTo(0, 0);
       const r = b.getBoundingClientRect();

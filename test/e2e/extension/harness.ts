@@ -17,7 +17,13 @@ import {
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import puppeteer, { type Browser, type ElementHandle, type Page, type WebWorker } from 'puppeteer-core';
+import puppeteer, {
+  type Browser,
+  type ElementHandle,
+  type Frame,
+  type Page,
+  type WebWorker,
+} from 'puppeteer-core';
 
 /** Chromium's id for an unpacked extension: SHA-256 of its path, first 32 hex digits mapped to a-p. */
 export function unpackedExtensionId(path: string): string {
@@ -126,6 +132,19 @@ export async function axeViolations(page: Page): Promise<string[]> {
 
 export async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`) as `${string}.png`, fullPage: true });
+}
+
+/**
+ * Sets a checkbox with the keyboard (focus, Space): a mouse click can land beside a box that the
+ * layout just moved (recipient status chips appear asynchronously above the toggles).
+ */
+export async function setChecked(target: Page | Frame, selector: string, on: boolean): Promise<void> {
+  const checked = () => target.$eval(selector, (c) => (c as HTMLInputElement).checked);
+  if ((await checked()) === on) return;
+  await target.focus(selector);
+  const page = 'keyboard' in target ? target : target.page();
+  await page.keyboard.press('Space');
+  if ((await checked()) !== on) throw new Error(`${selector} did not become ${on ? 'checked' : 'unchecked'}`);
 }
 
 export async function textOf(page: Page, selector: string): Promise<string> {

@@ -14,7 +14,16 @@ import { GraphStandIn } from '../../stand-ins/graph/graph-stand-in';
 import { startOwaFixture, type OwaFixture } from '../../stand-ins/owa/owa-fixture';
 import { encryptedMessage, makeFixtures, openssl, write, type Fixtures } from '../extension/fixtures';
 import { unpackedExtensionId } from '../../stand-ins/demo-mailbox';
-import { DIST, close, launch, openPage, screenshot, send, type Session } from '../extension/harness';
+import {
+  DIST,
+  close,
+  launch,
+  openPage,
+  screenshot,
+  send,
+  setChecked,
+  type Session,
+} from '../extension/harness';
 
 const CLIENT_ID = '3f2c1a9e-5b7d-4c8e-9f01-23456789abcd';
 const TENANT = 'contoso.example';
@@ -492,7 +501,7 @@ describe('Outlook on the web with Sello', () => {
     await frame.type('#subject', 'Public report');
     await frame.click('#body');
     await frame.type('#body', 'The public report, signed.');
-    if (await frame.$eval('#encrypt', (e) => (e as HTMLInputElement).checked)) await frame.click('#encrypt');
+    await setChecked(frame, '#encrypt', false);
     const input = (await frame.$('#attach')) as ElementHandle<HTMLInputElement>;
     await input.uploadFile(write(f, 'report.bin', randomBytes(3_300_000)));
     await frame.waitForFunction(
