@@ -136,9 +136,19 @@ export async function openPane(s: AddinSession, mode: 'read' | 'compose'): Promi
   const page = await s.browser.newPage();
   page.on('pageerror', (e) => console.error('page error:', e));
   await page.goto(`${s.server.url}taskpane.html?mode=${mode}`);
-  await page.waitForFunction(() => document.getElementById('notice')?.textContent !== 'Loading…', {
-    timeout: 20_000,
-  });
+  // Ready when the pane has left "Loading…" (the element must exist: a page that is not yet the pane
+  // has none) and shows its section for the mode, or an error.
+  await page.waitForFunction(
+    (m) => {
+      const notice = document.getElementById('notice');
+      if (!notice || notice.textContent === 'Loading…') return false;
+      return (
+        document.getElementById(m)?.hidden === false || document.getElementById('error')?.hidden === false
+      );
+    },
+    { timeout: 20_000 },
+    mode,
+  );
   return page;
 }
 
