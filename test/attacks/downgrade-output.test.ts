@@ -35,7 +35,14 @@ function oids(der: Uint8Array): string[] {
     // PKCS#12 and CMS wrap DER inside OCTET STRINGs (authSafe, bags): look inside those too.
     if (n instanceof asn1js.OctetString && !n.idBlock.isConstructed) {
       const bytes = n.valueBlock.valueHexView;
-      const nested = bytes.length > 1 ? asn1js.fromBER(new Uint8Array(bytes)) : null;
+      // Most OCTET STRINGs (digests, signatures, ciphertext) are random bytes, which asn1js can
+      // mistake for a malformed time and throw on: those are just bytes, not nested DER.
+      let nested: ReturnType<typeof asn1js.fromBER> | null = null;
+      try {
+        nested = bytes.length > 1 ? asn1js.fromBER(new Uint8Array(bytes)) : null;
+      } catch {
+        nested = null;
+      }
       if (nested && nested.offset === bytes.length) walk(nested.result);
     }
     const inner = (n as { valueBlock?: { value?: unknown } }).valueBlock?.value;
